@@ -1,0 +1,1 @@
+"""Orchestrator CLI of the Python backend template family."""

@@ -1,0 +1,223 @@
+"""``python-specialist generate SPEC DEST``: validate a spec, generate the backend, report on it.
+
+Exit status: 0 generated (and verified, with ``--verify``); 1 generation, measurement or
+verification failed; 2 the spec or the command line is wrong (nothing written).
+Progress and problems go to stderr; stdout carries only the path of the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from python_specialist import measure
+from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
+from python_specialist.validation import (
+    OUTPUT_SCHEMA,
+    framework_of,
+    load_json,
+    load_spec,
+    load_spec_model,
+    lookup,
+    schema_file,
+    spec_errors,
+)
+
+AGENT = "@python-specialist"
+REPORT_DIR = ".python-specialist"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+NEXT_PHASE = {"PostgreSQL": "@postgresql-specialist"}
+
+
+class CliError(Exception):
+    """A problem reported as one or more stderr lines, with its exit status."""
+
+    def __init__(self, lines: Sequence[str], status: int) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+        self.status = status
+
+
+def log(message: str) -> None:
+    print(f"python-specialist: {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python-specialist",
+        description="Generate a Python backend from an orchestrator's spec.",
+        epilog="exit status: 0 done, 1 generation or verification failed, 2 bad spec or arguments",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    generate = commands.add_parser("generate", help="generate a backend from a spec")
+    generate.add_argument("spec", type=Path, help="the input spec (JSON or YAML)")
+    generate.add_argument("dest", type=Path, help="directory of the generated project")
+    generate.add_argument("--force", action="store_true", help="generate into a non-empty DEST (overwrites)")
+    generate.add_argument("--verify", action="store_true", help="run the project's tests, ruff and mypy")
+    generate.add_argument("--template", type=Path, default=TEMPLATE_ROOT, help="root of the template family")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return generate(args.spec, args.dest, args.template.resolve(), force=args.force, verify=args.verify)
+    except CliError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return exc.status
+
+
+# ---------------------------------------------------------------------------
+# generate
+# ---------------------------------------------------------------------------
+
+
+def generate(spec_path: Path, dest: Path, template_root: Path, *, force: bool, verify: bool) -> int:
+    dest = dest.absolute()
+    spec = read_valid_spec(spec_path, template_root)
+    check_destination(dest, force)
+    log(f"generating {framework_of(spec)} project {spec['project_name']!r} into {dest}")
+    (dest / REPORT_DIR / "output.json").unlink(missing_ok=True)  # never leave a stale report behind
+    render(spec, dest, template_root, overwrite=force)
+    package = str(load_spec_model(template_root).snake(spec["project_name"]))
+    report = build_report(spec, dest, package, verify=verify)
+    check_report(report, template_root)
+    path = write_report(report, dest)
+    print(path)
+    verification = report["verification"]
+    if verification is not None and not verification["passed"]:
+        log("verification failed")
+        return EXIT_FAILED
+    log("done")
+    return EXIT_OK
+
+
+def read_valid_spec(spec_path: Path, template_root: Path) -> dict[str, Any]:
+    log(f"validating {spec_path}")
+    try:
+        spec = load_spec(spec_path)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise CliError([f"{spec_path}: cannot read the spec: {exc}"], EXIT_USAGE) from exc
+    errors = spec_errors(spec, template_root)
+    if errors:
+        summary = f"{len(errors)} problem{'s' * (len(errors) != 1)} in {spec_path}; nothing written"
+        raise CliError([*errors, summary], EXIT_USAGE)
+    assert isinstance(spec, dict)  # the schema requires an object
+    return spec
+
+
+def check_destination(dest: Path, force: bool) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise CliError([f"{dest}: exists and is not a directory"], EXIT_USAGE)
+    if dest.is_dir() and any(dest.iterdir()) and not force:
+        raise CliError([f"{dest}: exists and is not empty; use --force to generate into it"], EXIT_USAGE)
+
+
+def render(spec: dict[str, Any], dest: Path, template_root: Path, *, overwrite: bool) -> None:
+    """Run copier; on failure remove DEST if this run created it."""
+    import copier  # slow to import: only when a project is really generated
+    from copier.errors import DirtyLocalWarning, MissingFileWarning
+
+    created = not dest.exists()
+    try:
+        with warnings.catch_warnings(), stdout_to_stderr():
+            # Expected: the template is a work tree, and a new project has no answers file yet.
+            warnings.simplefilter("ignore", DirtyLocalWarning)
+            warnings.simplefilter("ignore", MissingFileWarning)
+            copier.run_copy(
+                str(template_root),
+                dest,
+                data=spec_to_answers(spec),
+                defaults=True,
+                unsafe=True,
+                vcs_ref="HEAD",
+                quiet=True,
+                overwrite=overwrite,
+            )
+    except BaseException as exc:
+        if created and dest.exists():
+            shutil.rmtree(dest)
+        if not isinstance(exc, Exception):
+            raise
+        raise CliError([f"copier failed: {type(exc).__name__}: {exc}".rstrip()], EXIT_FAILED) from exc
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send file descriptor 1 to stderr, so copier's tasks cannot write to our stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+# ---------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------
+
+
+def build_report(spec: dict[str, Any], dest: Path, package: str, *, verify: bool) -> dict[str, Any]:
+    framework = framework_of(spec)
+    artefacts = measure.artefacts(dest, package)
+    package_dir = dest / "src" / package
+    try:
+        log("measuring type-hint coverage")
+        hints = measure.type_hint_coverage(package_dir)
+        log("counting the app's endpoints (uv run: installs the project on first use)")
+        endpoints = measure.count_endpoints(dest, package)
+        verification = measure.verify(dest, dest / REPORT_DIR, log) if verify else None
+    except (measure.MeasureError, SyntaxError, OSError) as exc:
+        raise CliError([f"measuring the generated project failed: {exc}"], EXIT_FAILED) from exc
+    return {
+        "agent": AGENT,
+        "framework": framework,
+        "project_name": spec["project_name"],
+        "project_path": str(dest),
+        "package_name": package,
+        "artefacts": artefacts,
+        "metrics": {
+            "endpoints": endpoints,
+            "type_hint_coverage": hints,
+            "test_coverage": verification.test_coverage if verification else None,
+        },
+        "verification": verification.as_json() if verification else None,
+        "next_phase": NEXT_PHASE.get(str(lookup(spec, "database.type", "SQLite"))),
+    }
+
+
+def check_report(report: dict[str, Any], template_root: Path) -> None:
+    schema = load_json(schema_file(template_root, OUTPUT_SCHEMA))
+    problems = [e.message for e in Draft202012Validator(schema).iter_errors(report)]
+    if problems:
+        lines = [f"internal error: the report breaks {OUTPUT_SCHEMA}: {p}" for p in problems]
+        raise CliError(lines, EXIT_FAILED)
+
+
+def write_report(report: dict[str, Any], dest: Path) -> Path:
+    path = dest / REPORT_DIR / "output.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return path

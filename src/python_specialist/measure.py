@@ -1,0 +1,291 @@
+"""What the CLI reports about a generated project, measured from the project itself.
+
+Nothing here is estimated: artefacts come from the generated tree, endpoints from the routes of
+the real app, type-hint coverage from the AST of the package, test coverage from pytest-cov.
+A measurement that cannot be taken raises :class:`MeasureError` instead of guessing.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ARTEFACT_CATEGORIES = (
+    "main", "routers", "models", "schemas", "services", "database", "migrations", "tests", "config",
+)  # fmt: skip
+CONFIG_FILES = {
+    "pyproject.toml", "uv.lock", ".env.example", "Makefile", "Dockerfile", ".dockerignore",
+    "compose.yaml",
+}  # fmt: skip
+# Trees a run of the project's tools leaves behind: not artefacts of the generation.
+IGNORED_DIRS = {
+    ".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".python-specialist",
+    "htmlcov", "build", "dist",
+}  # fmt: skip
+IGNORED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
+OUTPUT_TAIL_LINES = 30
+# Counts the (path, method) operations of the app's API routes. FastAPI >= 0.165 keeps an included
+# router as one ``_IncludedRouter`` entry of ``app.routes`` that holds the ``original_router``.
+ENDPOINT_PROBE = """
+from fastapi.routing import APIRoute
+from {package}.main import app
+
+
+def count(routes):
+    total = 0
+    for route in routes:
+        if isinstance(route, APIRoute):
+            total += len(route.methods)
+        elif hasattr(route, "original_router"):
+            total += count(route.original_router.routes)
+    return total
+
+
+print(count(app.routes))
+"""
+
+
+class MeasureError(RuntimeError):
+    """A measurement could not be taken."""
+
+
+# ---------------------------------------------------------------------------
+# Artefacts
+# ---------------------------------------------------------------------------
+
+
+def artefacts(project: Path, package: str) -> dict[str, list[str]]:
+    """The generated files by category, as sorted POSIX paths relative to ``project``."""
+    result: dict[str, list[str]] = {category: [] for category in ARTEFACT_CATEGORIES}
+    for path in generated_files(project):
+        category = artefact_category(path, package)
+        if category:
+            result[category].append(path)
+    return {category: sorted(paths) for category, paths in result.items()}
+
+
+def generated_files(project: Path) -> list[str]:
+    files = []
+    for root, dirs, names in os.walk(project):
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS and not d.endswith(IGNORED_SUFFIXES)]
+        for name in names:
+            if not name.endswith(IGNORED_SUFFIXES):
+                files.append(Path(root, name).relative_to(project).as_posix())
+    return files
+
+
+def artefact_category(path: str, package: str) -> str | None:
+    """The category of one generated file (``alembic.ini`` is a migration artefact)."""
+    source = f"src/{package}/"
+    if path == "alembic.ini" or path.startswith("migrations/"):
+        return "migrations"
+    if path.startswith("tests/"):
+        return "tests"
+    if path in CONFIG_FILES or path == f"{source}core/config.py":
+        return "config"
+    if path.startswith(source):
+        inner = path.removeprefix(source)
+        if inner in ("main.py", "database.py"):
+            return inner.removesuffix(".py")
+        top = inner.split("/", 1)[0]
+        if top in ("routers", "models", "schemas", "services") and "/" in inner:
+            return top
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Type hints
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class HintCount:
+    annotated: int = 0
+    total: int = 0
+
+    def add(self, annotated: bool) -> None:
+        self.total += 1
+        self.annotated += annotated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else round(100 * self.annotated / self.total, 2)
+
+
+def type_hint_coverage(package_dir: Path) -> float:
+    """Annotated parameters (``self``/``cls`` excluded) and returns over all of them, in percent."""
+    files = sorted(package_dir.rglob("*.py"))
+    if not files:
+        raise MeasureError(f"no Python files under {package_dir}")
+    count = HintCount()
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                _count_function(node, count)
+    return count.percent
+
+
+def _count_function(node: ast.FunctionDef | ast.AsyncFunctionDef, count: HintCount) -> None:
+    args = node.args
+    params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    for param in params:
+        if param is not None and param.arg not in ("self", "cls"):
+            count.add(param.annotation is not None)
+    count.add(node.returns is not None)
+
+
+# ---------------------------------------------------------------------------
+# Running the project's own tools
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class CommandResult:
+    name: str
+    argv: list[str]
+    exit_code: int
+    duration_seconds: float
+    stdout: str
+    stderr: str
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == 0
+
+    def display(self) -> str:
+        """The command as a person would type it (``uv`` rather than its absolute path)."""
+        return shlex.join(["uv", *self.argv[1:]] if Path(self.argv[0]).name == "uv" else self.argv)
+
+    def tail(self) -> str:
+        output = f"{self.stdout}\n{self.stderr}".strip()
+        return "\n".join(output.splitlines()[-OUTPUT_TAIL_LINES:])
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "command": self.display(),
+            "exit_code": self.exit_code,
+            "passed": self.passed,
+            "duration_seconds": round(self.duration_seconds, 2),
+            "output_tail": "" if self.passed else self.tail(),
+        }
+
+
+def uv_binary() -> str:
+    """The ``uv`` executable: on PATH, or the one the ``uv`` Python package ships."""
+    found = shutil.which("uv")
+    if found:
+        return found
+    try:
+        module = importlib.import_module("uv")
+        return str(module.find_uv_bin())
+    except (ImportError, FileNotFoundError) as exc:
+        raise MeasureError("uv is not installed; it runs the generated project") from exc
+
+
+def uv_run(project: Path) -> list[str]:
+    """``uv run``, ``--frozen`` when the project has a lock file."""
+    argv = [uv_binary(), "run"]
+    return [*argv, "--frozen"] if (project / "uv.lock").is_file() else argv
+
+
+def project_env() -> dict[str, str]:
+    """Our environment without our own virtualenv, so the project runs its own tools, not ours."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    ours = {Path(sys.prefix, "bin"), *(Path(v, "bin") for v in [os.environ.get("VIRTUAL_ENV")] if v)}
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p) not in ours]
+    env["PATH"] = os.pathsep.join(path)
+    env.setdefault("UV_NO_PROGRESS", "1")
+    return env
+
+
+def run(name: str, argv: list[str], project: Path, timeout: float = 1800) -> CommandResult:
+    start = time.monotonic()
+    try:
+        done = subprocess.run(
+            argv, cwd=project, env=project_env(), capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        stderr = f"{_text(exc.stderr)}\ntimed out after {timeout:.0f} s"
+        return CommandResult(name, argv, -1, time.monotonic() - start, _text(exc.stdout), stderr)
+    except OSError as exc:
+        return CommandResult(name, argv, 127, time.monotonic() - start, "", str(exc))
+    elapsed = time.monotonic() - start
+    return CommandResult(name, argv, done.returncode, elapsed, done.stdout, done.stderr)
+
+
+def _text(data: str | bytes | None) -> str:
+    return data.decode(errors="replace") if isinstance(data, bytes) else data or ""
+
+
+def count_endpoints(project: Path, package: str) -> int:
+    """The number of (path, method) operations of the real app's API routes."""
+    argv = [*uv_run(project), "python", "-c", ENDPOINT_PROBE.format(package=package)]
+    result = run("endpoints", argv, project)
+    last = result.stdout.strip().splitlines()[-1:] if result.passed else []
+    if not last or not last[0].strip().isdigit():
+        raise MeasureError(f"counting the app's endpoints failed: {result.display()}\n{result.tail()}")
+    return int(last[0].strip())
+
+
+# ---------------------------------------------------------------------------
+# Verification (--verify)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    commands: list[CommandResult]
+    test_coverage: float | None
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.commands)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"passed": self.passed, "commands": [c.as_json() for c in self.commands]}
+
+
+def verify(project: Path, report_dir: Path, log: Callable[[str], None] = lambda _: None) -> Verification:
+    """Run the project's tests (with coverage), linter, formatter check and type checker."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    coverage_json = report_dir / "coverage.json"
+    coverage_json.unlink(missing_ok=True)
+    prefix = uv_run(project)
+    steps = [
+        ("tests", [*prefix, "pytest", "--cov", f"--cov-report=json:{_relative(coverage_json, project)}"]),
+        ("lint", [*prefix, "ruff", "check", "."]),
+        ("format", [*prefix, "ruff", "format", "--check", "."]),
+        ("types", [*prefix, "mypy"]),
+    ]
+    results = []
+    for name, argv in steps:
+        result = run(name, argv, project)
+        log(f"verify: {result.display()}")
+        log(f"verify: {name} {'passed' if result.passed else 'FAILED'} ({result.duration_seconds:.1f} s)")
+        results.append(result)
+    return Verification(results, _percent_covered(coverage_json))
+
+
+def _relative(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+
+
+def _percent_covered(report: Path) -> float | None:
+    try:
+        totals = json.loads(report.read_text(encoding="utf-8"))["totals"]
+        return round(float(totals["percent_covered"]), 2)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

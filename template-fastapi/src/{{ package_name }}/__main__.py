@@ -1,0 +1,27 @@
+"""`python -m <package>`: serve the application on $HOST:$PORT."""
+
+import argparse
+
+import uvicorn
+
+from .core.config import get_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the API with uvicorn.")
+    parser.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    uvicorn.run(
+        f"{__package__}.main:app",
+        host=settings.host,
+        port=settings.port,
+        reload=args.reload,
+        workers=None if args.reload else settings.web_concurrency,
+        access_log=settings.access_log,
+        proxy_headers=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Errors of the domain and the handlers that turn every error into the contract's JSON shape.
+
+FastAPI already answers unknown paths (404) and wrong methods (405) with `{"detail": ...}`;
+the handlers here adapt the rest: 422 bodies keep only `loc`, `msg` and `type` (never the
+rejected input, which may be a password), and an unexpected error is a bare 500 with no traceback.
+"""
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+logger = logging.getLogger(__name__)
+
+
+class NotFoundError(Exception):
+    """The object does not exist, or belongs to somebody else (existence is not leaked)."""
+
+
+class ConflictError(Exception):
+    """The change would break a uniqueness rule."""
+
+
+def validation_error(loc: Sequence[str | int], msg: str, error_type: str) -> RequestValidationError:
+    """A 422 raised by hand, in the same shape as FastAPI's own."""
+    return RequestValidationError([{"loc": tuple(loc), "msg": msg, "type": error_type}])
+
+
+def body_validation_error(exc: ValidationError) -> RequestValidationError:
+    """A pydantic error on a body parsed by hand, located under `body` as FastAPI does."""
+    errors = exc.errors(include_input=False)
+    return RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in errors])
+
+
+def _error_items(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]} for error in errors
+    ]
+
+
+async def _validation_handler(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    return JSONResponse({"detail": _error_items(exc.errors())}, status_code=422)
+
+
+async def _not_found_handler(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc) or "Not found"}, status_code=404)
+
+
+async def _conflict_handler(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc) or "Conflict"}, status_code=409)
+
+
+async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "Internal server error"}, status_code=500)
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    app.exception_handler(RequestValidationError)(_validation_handler)
+    app.add_exception_handler(NotFoundError, _not_found_handler)
+    app.add_exception_handler(ConflictError, _conflict_handler)
+    app.add_exception_handler(Exception, _unexpected_handler)

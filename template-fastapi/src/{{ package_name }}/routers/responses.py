@@ -1,0 +1,12 @@
+"""Error responses, declared so that the OpenAPI document lists them."""
+
+from typing import Any
+
+from ..schemas.common import Message
+
+Responses = dict[int | str, dict[str, Any]]
+
+UNAUTHORIZED: Responses = {401: {"model": Message, "description": "Missing or invalid token"}}
+NOT_FOUND: Responses = {404: {"model": Message, "description": "Not found"}}
+CONFLICT: Responses = {409: {"model": Message, "description": "A unique field is taken"}}
+TOO_MANY: Responses = {429: {"model": Message, "description": "Too many failed logins"}}

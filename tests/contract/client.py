@@ -1,0 +1,190 @@
+"""An HTTP client for the contract, and the assertions every test shares."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from .payloads import full_payload, new_token
+from .spec import Contract, Model
+
+USER_KEYS = {"id", "email", "full_name", "is_active", "created_at"}
+PASSWORD = "correct horse battery staple"  # noqa: S105 - the password of every test user
+
+
+@dataclass
+class User:
+    """A registered user with a fresh token pair."""
+
+    id: int
+    email: str
+    password: str
+    access_token: str
+    refresh_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def unique_email(tag: str = "user") -> str:
+    return f"{tag}-{uuid.uuid4().hex[:16]}@example.com"
+
+
+def describe(response: httpx.Response) -> str:
+    """The request and response, for assertion messages."""
+    request = response.request
+    sent = request.content.decode(errors="replace")[:500] if request.content else ""
+    return (
+        f"\n{request.method} {request.url} {sent}\n-> {response.status_code} "
+        f"{dict(response.headers)}\n{response.text[:2000]}"
+    )
+
+
+def expect(response: httpx.Response, status: int, context: str = "") -> Any:
+    """Assert the status and return the JSON body (None when empty)."""
+    assert response.status_code == status, f"{context}: expected {status}" + describe(response)
+    return response.json() if response.content else None
+
+
+def expect_error(response: httpx.Response, status: int, context: str = "") -> dict[str, Any]:
+    """An error of the contract: JSON ``{"detail": "message"}`` with ``status``."""
+    assert response.status_code == status, f"{context}: expected {status}" + describe(response)
+    assert response.headers.get("content-type", "").startswith("application/json"), describe(response)
+    body = response.json()
+    assert isinstance(body, dict) and isinstance(body.get("detail"), str), (
+        "error body must be {'detail': str}" + describe(response)
+    )
+    if status == 401:
+        expect_bearer_challenge(response)
+    if status == 429:
+        retry = response.headers.get("retry-after", "")
+        assert retry.isdigit() and int(retry) > 0, "429 needs Retry-After in seconds" + describe(response)
+    return body
+
+
+def expect_bearer_challenge(response: httpx.Response) -> None:
+    challenge = response.headers.get("www-authenticate", "")
+    assert challenge.lower().startswith("bearer"), "401 needs WWW-Authenticate: Bearer" + describe(response)
+
+
+def validation_errors(response: httpx.Response, context: str = "") -> list[dict[str, Any]]:
+    """The errors of a 422, checked against the contract's shape."""
+    assert response.status_code == 422, f"{context}: expected 422" + describe(response)
+    assert response.headers.get("content-type", "").startswith("application/json"), describe(response)
+    detail = response.json().get("detail")
+    assert isinstance(detail, list) and detail, "422 detail must be a non-empty list" + describe(response)
+    for error in detail:
+        assert isinstance(error, dict) and {"loc", "msg", "type"} <= error.keys(), describe(response)
+        assert isinstance(error["loc"], list) and error["loc"], describe(response)
+        assert error["loc"][0] in ("body", "query", "path"), describe(response)
+        assert isinstance(error["msg"], str) and isinstance(error["type"], str), describe(response)
+    return detail
+
+
+def expect_validation_error(
+    response: httpx.Response, *loc: str | int, context: str = ""
+) -> list[dict[str, Any]]:
+    """A 422 with at least one error whose ``loc`` starts with ``loc``."""
+    errors = validation_errors(response, context)
+    locs = [e["loc"] for e in errors]
+    assert any(list(found[: len(loc)]) == list(loc) for found in locs), (
+        f"{context}: no error at loc {list(loc)} (got {locs})" + describe(response)
+    )
+    return errors
+
+
+def secrets_in(value: Any, password: str, where: str = "$") -> Iterator[str]:
+    """Where a password, a password hash or a key naming one appears in a JSON value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if any(word in str(key).lower() for word in ("password", "hash")):
+                yield f"{where}.{key}"
+            yield from secrets_in(item, password, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from secrets_in(item, password, f"{where}[{i}]")
+    elif isinstance(value, str) and (password in value or value.startswith(("$argon2", "$2b$", "pbkdf2"))):
+        yield where
+
+
+class Api:
+    """The live app, seen through the contract of its spec."""
+
+    def __init__(self, base_url: str, contract: Contract) -> None:
+        self.base_url = base_url
+        self.contract = contract
+        self.http = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
+
+    def close(self) -> None:
+        self.http.close()
+
+    @property
+    def prefix(self) -> str:
+        return self.contract.prefix
+
+    # -- authentication -------------------------------------------------------
+    def register(self, email: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
+        return self.http.post(
+            f"{self.prefix}/auth/register", json={"email": email, "password": password, **extra}
+        )
+
+    def token(self, email: str, password: str = PASSWORD, *, form: bool = True) -> httpx.Response:
+        credentials = {"username": email, "password": password}
+        if form:
+            return self.http.post(f"{self.prefix}/auth/token", data=credentials)
+        return self.http.post(f"{self.prefix}/auth/token", json=credentials)
+
+    def refresh(self, refresh_token: str) -> httpx.Response:
+        return self.http.post(f"{self.prefix}/auth/refresh", json={"refresh_token": refresh_token})
+
+    def me(self, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.http.get(f"{self.prefix}/users/me", headers=headers)
+
+    def new_user(self, tag: str = "user") -> User:
+        """Register a user and log in (about a second: password hashing is deliberately slow)."""
+        email = unique_email(tag)
+        user = expect(self.register(email), 201)
+        tokens = expect(self.token(email), 200)
+        return User(user["id"], email, PASSWORD, tokens["access_token"], tokens["refresh_token"])
+
+    def auth(self, user: User | None) -> dict[str, str]:
+        return user.headers if user is not None and self.contract.auth else {}
+
+    # -- resources ------------------------------------------------------------
+    def request(
+        self, method: str, url: str, user: User | None, *, json: Any = None, params: Any = None
+    ) -> httpx.Response:
+        return self.http.request(method, url, headers=self.auth(user), json=json, params=params)
+
+    def create(self, model: Model, user: User | None, body: dict[str, Any]) -> dict[str, Any]:
+        created: dict[str, Any] = expect(self.request("POST", model.path, user, json=body), 201)
+        return created
+
+    def relations(self, model: Model, user: User | None) -> dict[str, Any]:
+        """Relation keys of a full body: a fresh target per many-to-one, no many-to-many links."""
+        values: dict[str, Any] = {}
+        for relation in model.relations:
+            if relation.kind != "many_to_one":
+                values[relation.key] = []
+            elif relation.target == "User":
+                assert user is not None, f"{model.name}.{relation.name} needs a user"
+                values[relation.key] = user.id
+            else:
+                values[relation.key] = self.new_object(self.contract.model(relation.target), user)["id"]
+        return values
+
+    def new_object(
+        self, model: Model, user: User | None, variant: int = 0, token: str = ""
+    ) -> dict[str, Any]:
+        """Create an object with every field given; returns the API's object."""
+        body = full_payload(model, variant, token or new_token(), self.relations(model, user))
+        return self.create(model, user, body)
+
+    def list(self, model: Model, user: User | None, **params: Any) -> dict[str, Any]:
+        page: dict[str, Any] = expect(self.request("GET", model.path, user, params=params), 200)
+        return page

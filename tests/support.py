@@ -1,0 +1,132 @@
+"""Generate projects from specs and drive them the way a user would.
+
+Everything here goes through the operating contract of a generated project (its Makefile and
+environment variables), so the same helpers serve every framework.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from copier import run_copy
+
+from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
+
+SPECS = Path(__file__).parent / "specs"
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def load_spec(name: str, **overrides: Any) -> dict[str, Any]:
+    """A spec from tests/specs, with dotted-path overrides (``database__type="SQLite"``)."""
+    spec = json.loads((SPECS / f"{name}.json").read_text())
+    for dotted, value in overrides.items():
+        node = spec
+        *parents, last = dotted.split("__")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = value
+    return spec
+
+
+def generate(spec: Mapping[str, Any], dest: Path, **extra_answers: Any) -> Path:
+    """Render the template for ``spec`` into ``dest`` (hooks included) and return ``dest``."""
+    answers = {**spec_to_answers(copy.deepcopy(dict(spec))), **extra_answers}
+    run_copy(
+        str(TEMPLATE_ROOT),
+        dest,
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        vcs_ref="HEAD",
+        quiet=True,
+    )
+    return dest
+
+
+def create_postgres_database() -> str:
+    """A fresh, empty PostgreSQL database; returns its plain URL."""
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    _psql(f'CREATE DATABASE "{name}"')
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(["psql", POSTGRES_ADMIN_URL, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True)
+
+
+@dataclass
+class Project:
+    """A generated project, installed with its own dependency manager."""
+
+    path: Path
+    spec: dict[str, Any]
+    database_url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return spec_to_answers(self.spec)
+
+    def environ(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_PROJECT"))}
+        env.pop("PYTHONPATH", None)
+        env.update(
+            DATABASE_URL=self.database_url,
+            ENVIRONMENT="development",
+            SECRET_KEY="test-secret-key-for-the-template-suite-0123456789",
+        )
+        env.update(self.env)
+        env.update(extra)
+        return env
+
+    def run(
+        self, *cmd: str, check: bool = True, timeout: float = 600, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command in the project; on failure the assertion message carries its output."""
+        result = subprocess.run(
+            cmd,
+            cwd=self.path,
+            env=self.environ(**env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(cmd)} exited {result.returncode} in {self.path}\n"
+                f"--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-6000:]}"
+            )
+        return result
+
+    def make(self, target: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return self.run("make", target, **env)
+
+
+def build_project(spec: dict[str, Any], dest: Path) -> Project:
+    """Generate, install (``make install``) and point the project at a fresh database."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    generate(spec, dest)
+    database = spec.get("database", {}).get("type", "SQLite")
+    if database == "PostgreSQL":
+        url = create_postgres_database()
+    else:
+        url = f"sqlite:///{dest / 'app.db'}"
+    project = Project(path=dest, spec=spec, database_url=url)
+    project.make("install")
+    return project

