@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import keyword
 import re
 import uuid
@@ -125,11 +126,11 @@ def _default_error(spec: dict[str, Any]) -> str | None:
         if kind == "enum":
             return f"{value!r} is not one of the choices {spec.get('choices')}"
         return f"{value!r} is not a valid {kind}"
-    limits = [("minimum", lambda v, m: v >= m), ("maximum", lambda v, m: v <= m)]
     if kind in ("integer", "float"):
-        for key, ok in limits:
-            if key in spec and not ok(value, spec[key]):
-                return f"{value!r} is outside {key} {spec[key]}"
+        if "minimum" in spec and value < spec["minimum"]:
+            return f"{value!r} is below minimum {spec['minimum']}"
+        if "maximum" in spec and value > spec["maximum"]:
+            return f"{value!r} is above maximum {spec['maximum']}"
     if kind in ("string", "text") and len(value) > spec.get("max_length", 10**9):
         return f"{value!r} is longer than max_length {spec['max_length']}"
     return None
@@ -161,7 +162,9 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
             continue
         if name == "User":
             if body:
-                errors.append(f"{where}.name: 'User' is the built-in account model; give it as the bare string \"User\"")
+                errors.append(
+                    f"{where}.name: 'User' is the built-in account model; give it as the bare string \"User\""
+                )
             elif not auth_enabled:
                 errors.append(f"{where}: 'User' needs authentication.method other than 'none'")
             key = "user"
@@ -407,9 +410,7 @@ class Field:
         return ", ".join(parts)
 
     def _annotation(self, nullable: bool, not_null: bool = False) -> str:
-        base = {"email": "EmailStr", "url": "HttpUrlStr", "datetime": "AwareDatetime"}.get(
-            self.type, self.py_type
-        )
+        base = {"email": "EmailStr", "url": "HttpUrlStr", "datetime": "AwareDatetime"}.get(self.type, self.py_type)
         if nullable:
             base += " | None"
         extras = [f"Field({self.constraints})"] if self.constraints else []
@@ -431,6 +432,58 @@ class Field:
     def response_annotation(self) -> str:
         base = "str" if self.type in ("email", "url") else self.py_type
         return f"{base} | None" if self.nullable else base
+
+    def sample(self, n: int) -> Any:
+        """A valid JSON value for this field; a larger ``n`` gives a value that sorts later."""
+        spec, kind = self.spec, self.type
+        if kind in ("string", "text"):
+            value = f"{'value' if kind == 'string' else 'some text'} {n:03d}"
+            low, high = spec.get("min_length", 0), spec.get("max_length", 255 if kind == "string" else 10**6)
+            value = value.rjust(low, "a")
+            return value[-high:] if len(value) > high else value
+        if kind in ("integer", "float", "decimal"):
+            places = spec.get("decimal_places", 2)
+            low = spec.get("minimum", 0)
+            high = spec.get("maximum", low + 1000)
+            if kind == "decimal":
+                high = min(high, 10 ** (spec.get("max_digits", 12) - places) - 1)
+            number = low + (high - low) * (n + 1) / 4
+            if kind == "integer":
+                return int(number)
+            if kind == "float":
+                return float(number)
+            return str(decimal.Decimal(str(number)).quantize(decimal.Decimal(1).scaleb(-places)))
+        return {
+            "boolean": n % 2 == 1,
+            "date": f"2026-0{1 + n % 9}-15",
+            "datetime": f"2026-0{1 + n % 9}-15T10:30:00+00:00",
+            "email": f"person{n}@example.com",
+            "url": f"https://example.com/item/{n}",
+            "uuid": str(uuid.UUID(int=n + 1)),
+            "enum": (spec.get("choices") or ["x"])[n % len(spec.get("choices") or ["x"])],
+            "json": {"key": f"value {n}", "items": [n, n + 1]},
+        }[kind]
+
+    @property
+    def invalid(self) -> Any:
+        """A JSON value this field refuses with a 422 (None for ``json``, which takes anything)."""
+        if self.type in ("string", "text") and "max_length" in self.spec:
+            return "x" * (self.spec["max_length"] + 1)
+        return {
+            "string": 12345,
+            "text": {"not": "text"},
+            "integer": "not a number",
+            "float": "not a number",
+            "decimal": "not a number",
+            "boolean": "maybe",
+            "date": "2026-13-45",
+            "datetime": "2026-01-01T10:30:00",  # no offset
+            "email": "not-an-email",
+            "url": "not a url",
+            "uuid": "not-a-uuid",
+            "enum": "not-one-of-the-choices",
+            "json": None,
+        }[self.type]
 
     @property
     def default_literal(self) -> str:
@@ -515,7 +568,9 @@ def resources(models: list[Any], auth_enabled: bool = True) -> list[Resource]:
     for model in models:
         if model == "User":
             continue
-        body = {"name": model, "fields": [{"name": "name", "type": "string"}]} if isinstance(model, str) else model
+        body: dict[str, Any] = (
+            {"name": model, "fields": [{"name": "name", "type": "string"}]} if isinstance(model, str) else model
+        )
         name = body["name"]
         fields = []
         for spec in body.get("fields", []):
@@ -578,6 +633,7 @@ def import_block(names: list[tuple[str, str]]) -> str:
     for module, name in names:
         by_module.setdefault(module, set()).add(name)
     groups: list[list[str]] = [[], [], []]
+
     def module_key(module: str) -> tuple[int, str]:
         dots = len(module) - len(module.lstrip("."))
         return (-dots, module.lstrip("."))  # relative: furthest first, as ruff's default
@@ -647,13 +703,26 @@ def router_imports(res: list[Resource], endpoints: list[dict[str, Any]], prefix:
     return import_block(names)
 
 
+def pyliteral(value: Any) -> str:
+    """A JSON value as Python source in ruff's style (double quotes; long runs as ``"x" * n``)."""
+    if isinstance(value, str):
+        if len(value) > 20 and len(set(value)) == 1:
+            return f"{json.dumps(value[0])} * {len(value)}"
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{pyliteral(k)}: {pyliteral(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(pyliteral(v) for v in value) + "]"
+    return repr(value)
+
+
 class SpecModelExtension(Extension):
     """Registers the filters and globals above in copier's Jinja environment."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters.update(
-            snake=snake, kebab=kebab, pascal=pascal, plural=plural, constant=constant
+            snake=snake, kebab=kebab, pascal=pascal, plural=plural, constant=constant, pyrepr=pyliteral
         )
         environment.globals.update(
             model_errors=model_errors,

@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support import Project, build_project, drop_postgres_database, load_spec
 
 # The generated projects every slow test shares: (spec, database type).

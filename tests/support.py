@@ -93,9 +93,7 @@ class Project:
         env.update(extra)
         return env
 
-    def run(
-        self, *cmd: str, check: bool = True, timeout: float = 600, **env: str
-    ) -> subprocess.CompletedProcess[str]:
+    def run(self, *cmd: str, check: bool = True, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
         """Run a command in the project; on failure the assertion message carries its output."""
         result = subprocess.run(
             cmd,
@@ -123,10 +121,7 @@ def build_project(spec: dict[str, Any], dest: Path) -> Project:
         shutil.rmtree(dest)
     generate(spec, dest)
     database = spec.get("database", {}).get("type", "SQLite")
-    if database == "PostgreSQL":
-        url = create_postgres_database()
-    else:
-        url = f"sqlite:///{dest / 'app.db'}"
+    url = create_postgres_database() if database == "PostgreSQL" else f"sqlite:///{dest / 'app.db'}"
     project = Project(path=dest, spec=spec, database_url=url)
     project.make("install")
     return project

@@ -359,9 +359,7 @@ def test_type_hint_coverage(tmp_path: Path) -> None:
         "    def c(cls, *args: str, **kw): ...\n",  # 1 of 3
         encoding="utf-8",
     )
-    (tmp_path / "sub" / "b.py").write_text(
-        "async def f(a: int, /, *, b: int) -> None: ...\n", encoding="utf-8"
-    )
+    (tmp_path / "sub" / "b.py").write_text("async def f(a: int, /, *, b: int) -> None: ...\n", encoding="utf-8")
     assert measure.type_hint_coverage(tmp_path) == round(100 * 6 / 9, 2)
 
 

@@ -13,7 +13,7 @@ from .payloads import full_payload, new_token
 from .spec import Contract, Model
 
 USER_KEYS = {"id", "email", "full_name", "is_active", "created_at"}
-PASSWORD = "correct horse battery staple"  # noqa: S105 - the password of every test user
+PASSWORD = "correct horse battery staple"
 
 
 @dataclass
@@ -86,9 +86,7 @@ def validation_errors(response: httpx.Response, context: str = "") -> list[dict[
     return detail
 
 
-def expect_validation_error(
-    response: httpx.Response, *loc: str | int, context: str = ""
-) -> list[dict[str, Any]]:
+def expect_validation_error(response: httpx.Response, *loc: str | int, context: str = "") -> list[dict[str, Any]]:
     """A 422 with at least one error whose ``loc`` starts with ``loc``."""
     errors = validation_errors(response, context)
     locs = [e["loc"] for e in errors]
@@ -129,9 +127,7 @@ class Api:
 
     # -- authentication -------------------------------------------------------
     def register(self, email: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
-        return self.http.post(
-            f"{self.prefix}/auth/register", json={"email": email, "password": password, **extra}
-        )
+        return self.http.post(f"{self.prefix}/auth/register", json={"email": email, "password": password, **extra})
 
     def token(self, email: str, password: str = PASSWORD, *, form: bool = True) -> httpx.Response:
         credentials = {"username": email, "password": password}
@@ -178,9 +174,7 @@ class Api:
                 values[relation.key] = self.new_object(self.contract.model(relation.target), user)["id"]
         return values
 
-    def new_object(
-        self, model: Model, user: User | None, variant: int = 0, token: str = ""
-    ) -> dict[str, Any]:
+    def new_object(self, model: Model, user: User | None, variant: int = 0, token: str = "") -> dict[str, Any]:
         """Create an object with every field given; returns the API's object."""
         body = full_payload(model, variant, token or new_token(), self.relations(model, user))
         return self.create(model, user, body)

@@ -2,86 +2,37 @@
 
 from __future__ import annotations
 
+import json
 import os
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from support import Project
+from support import Project, build_project, drop_postgres_database
 
 from .client import Api, User
+from .server import serve
 from .spec import Contract
 
-STARTUP_TIMEOUT = 90.0
+# CONTRACT_SPEC=path/to/spec.json runs the suite against that spec instead of tests/conftest.py's
+# PROJECTS (its database.type decides SQLite or PostgreSQL), e.g. to try a new model or field type.
+if CONTRACT_SPEC := os.environ.get("CONTRACT_SPEC"):
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"`make run` exited with {process.returncode} before serving:\n{log.read_text()[-6000:]}"
-            )
-        try:
-            if httpx.get(f"{base_url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(
-        f"GET {base_url}/health did not answer 200 within {STARTUP_TIMEOUT}s:\n{log.read_text()[-6000:]}"
-    )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """End `make run` and everything it started (its own process group)."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    @pytest.fixture(scope="session")
+    def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+        spec = json.loads(Path(CONTRACT_SPEC).read_text())
+        built = build_project(spec, tmp_path_factory.mktemp("contract-spec") / "project")
+        yield built
+        if built.database_url.startswith("postgresql"):
+            drop_postgres_database(built.database_url)
 
 
 @pytest.fixture(scope="session")
 def live_app(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of the project, migrated and served by `make run` on a free port."""
     project.make("migrate")
-    port = free_port()
-    log = tmp_path_factory.mktemp("live-app") / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            ["make", "run"],
-            cwd=project.path,
-            env=project.environ(HOST="127.0.0.1", PORT=str(port)),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process, log)
+    with serve(project, tmp_path_factory.mktemp("live-app") / "server.log") as base_url:
         yield base_url
-    finally:
-        _stop(process)
 
 
 @pytest.fixture(scope="session")

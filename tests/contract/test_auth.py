@@ -14,6 +14,7 @@ from .client import (
     expect_validation_error,
     secrets_in,
     unique_email,
+    validation_errors,
 )
 from .payloads import has_offset
 
@@ -73,7 +74,7 @@ def test_token_gives_a_bearer_pair(api: Api, form: bool) -> None:
     response = api.token(email, form=form)
     tokens = expect(response, 200)
     assert set(tokens) == TOKEN_KEYS, describe(response)
-    assert tokens["token_type"] == "bearer"  # noqa: S105
+    assert tokens["token_type"] == "bearer"
     assert isinstance(tokens["expires_in"], int) and tokens["expires_in"] > 0, describe(response)
     assert tokens["access_token"] != tokens["refresh_token"]
     me = expect(api.me({"Authorization": f"Bearer {tokens['access_token']}"}), 200)
@@ -103,7 +104,7 @@ def test_refresh_rotates_the_pair(api: Api) -> None:
     response = api.refresh(first)
     pair = expect(response, 200)
     assert set(pair) == TOKEN_KEYS, describe(response)
-    assert pair["token_type"] == "bearer"  # noqa: S105
+    assert pair["token_type"] == "bearer"
     assert pair["refresh_token"] != first
     expect(api.me({"Authorization": f"Bearer {pair['access_token']}"}), 200)
     # The new refresh token works once more; the first one never again.
@@ -145,3 +146,13 @@ def test_users_me_needs_a_valid_access_token(api: Api) -> None:
         {"Authorization": f"Basic {user.access_token}"},
     ):
         expect_error(api.me(headers), 401)
+
+
+@pytest.mark.parametrize("endpoint", ["register", "token", "refresh"])
+@pytest.mark.parametrize("content", [b'{"email": ', b'{"text": "\xff\xfe not UTF-8"}'], ids=["truncated", "not-utf8"])
+def test_malformed_json_body_is_422(api: Api, endpoint: str, content: bytes) -> None:
+    response = api.http.post(
+        f"{api.prefix}/auth/{endpoint}", content=content, headers={"Content-Type": "application/json"}
+    )
+    errors = validation_errors(response, f"POST /auth/{endpoint} with a malformed JSON body")
+    assert any(e["loc"][0] == "body" for e in errors), describe(response)

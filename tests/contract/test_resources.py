@@ -132,9 +132,7 @@ def test_list_query_out_of_range_is_422(
 # -- create and read -----------------------------------------------------------------------------
 
 
-def test_create_with_every_field(
-    api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests
-) -> None:
+def test_create_with_every_field(api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests) -> None:
     for model, subtest in each(contract, subtests):
         with subtest:
             body = full_payload(model, 1, new_token(), api.relations(model, alice))
@@ -180,9 +178,7 @@ def test_create_without_a_required_field_is_422(
                 expect_validation_error(response, "body", field.name, context=f"POST without {field.name}")
 
 
-def test_read_missing_is_404(
-    api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests
-) -> None:
+def test_read_missing_is_404(api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests) -> None:
     for model, subtest in each(contract, subtests):
         with subtest:
             expect_error(api.request("GET", model.item(MISSING_ID), alice), 404)
@@ -197,9 +193,7 @@ def test_read_missing_is_404(
 # -- replace, update, delete ---------------------------------------------------------------------
 
 
-def test_put_replaces_the_object(
-    api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests
-) -> None:
+def test_put_replaces_the_object(api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests) -> None:
     for model, subtest in each(contract, subtests):
         with subtest:
             obj = api.new_object(model, alice, 0)
@@ -285,7 +279,7 @@ def test_order_by_every_scalar_field(api: Api, contract: Contract, subtests: pyt
                     assert keys == sorted(keys, reverse=descending), f"order_by={order_by} gave {keys}"
 
 
-@pytest.mark.parametrize("order_by", ["no_such_field", "-no_such_field", "--id", ""])
+@pytest.mark.parametrize("order_by", ["no_such_field", "-no_such_field", "--id"])
 def test_order_by_unknown_field_is_422(
     api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests, order_by: str
 ) -> None:
@@ -337,8 +331,15 @@ def test_invalid_field_values_are_422(
 
 @pytest.mark.parametrize(
     "content",
-    [b'{"unterminated": ', b"not json at all", b"[1, 2, 3]", b'"a string"', b"{'single': 'quotes'}"],
-    ids=["truncated", "not-json", "array", "string", "single-quotes"],
+    [
+        b'{"unterminated": ',
+        b"not json at all",
+        b"[1, 2, 3]",
+        b'"a string"',
+        b"{'single': 'quotes'}",
+        b'{"text": "\xff\xfe not UTF-8"}',
+    ],
+    ids=["truncated", "not-json", "array", "string", "single-quotes", "not-utf8"],
 )
 def test_malformed_json_body_is_422(
     api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests, content: bytes
@@ -357,9 +358,7 @@ def test_malformed_json_body_is_422(
                 assert any(e["loc"][0] == "body" for e in errors), describe(response)
 
 
-def test_unique_field_taken_is_409(
-    api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests
-) -> None:
+def test_unique_field_taken_is_409(api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests) -> None:
     for model, subtest in each(contract, subtests):
         with subtest:
             if not model.uniques:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpx
 import jsonschema
 import pytest
 from schemathesis.specs.openapi.definitions import OPENAPI_30, OPENAPI_31
+from support import Project
 
 from .client import Api, User, describe, expect, expect_error
+from .server import free_port, serve
 from .spec import Contract
 
 pytestmark = pytest.mark.slow
@@ -28,6 +32,24 @@ def test_health(api: Api) -> None:
 def test_health_ready_sees_the_database(api: Api) -> None:
     body = expect(api.http.get("/health/ready"), 200)
     assert body["status"] == "ok" and body["database"] == "ok", body
+
+
+def _unreachable(database_url: str, tmp_path: Path) -> str:
+    """A database URL of the same kind as ``database_url`` that cannot be reached."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'no-such-directory' / 'app.db'}"
+    scheme = database_url.split("://", 1)[0]
+    return f"{scheme}://nobody:secret@127.0.0.1:{free_port()}/nothing"
+
+
+def test_health_ready_is_503_while_the_database_is_unreachable(project: Project, tmp_path: Path) -> None:
+    """A second server on a database that is not there: /health stays 200, /health/ready is 503."""
+    url = _unreachable(project.database_url, tmp_path)
+    with serve(project, tmp_path / "server.log", DATABASE_URL=url) as base_url:
+        assert httpx.get(f"{base_url}/health", timeout=30).json() == {"status": "ok"}
+        response = httpx.get(f"{base_url}/health/ready", timeout=30)
+        assert response.status_code == 503, describe(response)
+        assert response.json() == {"status": "unavailable", "database": "error"}, describe(response)
 
 
 @pytest.fixture(scope="module")
