@@ -410,7 +410,7 @@ class Field:
         return ", ".join(parts)
 
     def _annotation(self, nullable: bool, not_null: bool = False) -> str:
-        base = {"email": "EmailStr", "url": "HttpUrlStr", "datetime": "AwareDatetime"}.get(self.type, self.py_type)
+        base = {"email": "EmailStr", "url": "HttpUrlStr", "datetime": "UTCDatetime"}.get(self.type, self.py_type)
         if nullable:
             base += " | None"
         extras = [f"Field({self.constraints})"] if self.constraints else []
@@ -617,7 +617,7 @@ _MODEL_IMPORTS = {
 _SCHEMA_IMPORTS = {
     "decimal": [("decimal", "Decimal")],
     "date": [("datetime", "date")],
-    "datetime": [("pydantic", "AwareDatetime")],
+    "datetime": [(".common", "UTCDatetime")],
     "uuid": [("uuid", "UUID")],
     "json": [("pydantic", "JsonValue")],
     "email": [("pydantic", "EmailStr")],
@@ -703,6 +703,21 @@ def router_imports(res: list[Resource], endpoints: list[dict[str, Any]], prefix:
     return import_block(names)
 
 
+LINE_LENGTH = 100  # the generated projects' ruff line length
+
+
+def wrap(indent: int, opening: str, args: list[str], closing: str = ")", hug: bool = True) -> str:
+    """A call or signature laid out as ruff format would: on one line, with its arguments on one
+    indented line (calls only: ``hug``), or one argument per line with a trailing comma."""
+    pad, inner = " " * indent, " " * (indent + 4)
+    joined = ", ".join(args)
+    if len(pad + opening + joined + closing) <= LINE_LENGTH:
+        return pad + opening + joined + closing
+    if hug and len(inner + joined) <= LINE_LENGTH:
+        return f"{pad}{opening}\n{inner}{joined}\n{pad}{closing}"
+    return f"{pad}{opening}\n" + "".join(f"{inner}{arg},\n" for arg in args) + pad + closing
+
+
 def pyliteral(value: Any) -> str:
     """A JSON value as Python source in ruff's style (double quotes; long runs as ``"x" * n``)."""
     if isinstance(value, str):
@@ -722,7 +737,13 @@ class SpecModelExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters.update(
-            snake=snake, kebab=kebab, pascal=pascal, plural=plural, constant=constant, pyrepr=pyliteral
+            snake=snake,
+            kebab=kebab,
+            pascal=pascal,
+            plural=plural,
+            constant=constant,
+            pyrepr=pyliteral,
+            from_module=lambda name, module: (module, name),
         )
         environment.globals.update(
             model_errors=model_errors,
@@ -733,4 +754,5 @@ class SpecModelExtension(Extension):
             schema_imports=schema_imports,
             import_block=import_block,
             router_imports=router_imports,
+            wrap=wrap,
         )

@@ -11,6 +11,7 @@ from support import Project, build_project, drop_postgres_database, load_spec
 PROJECTS = {
     "s01-sqlite": ("s01-todo", "SQLite"),
     "s01-postgres": ("s01-todo", "PostgreSQL"),
+    "all-types": ("all-types", "SQLite"),
 }
 
 
@@ -37,3 +38,12 @@ def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
 def project(request: pytest.FixtureRequest, project_factory: Callable[[str], Project]) -> Project:
     """Each generated, installed project in turn."""
     return project_factory(request.param)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist (`--dist loadgroup`) every test of one generated project runs on one worker,
+    so each project is built once."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "project" in callspec.params:
+            item.add_marker(pytest.mark.xdist_group(callspec.params["project"]))

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 
 def load_spec(name: str, **overrides: Any) -> dict[str, Any]:
     """A spec from tests/specs, with dotted-path overrides (``database__type="SQLite"``)."""
-    spec = json.loads((SPECS / f"{name}.json").read_text())
+    spec: dict[str, Any] = json.loads((SPECS / f"{name}.json").read_text())
     for dotted, value in overrides.items():
         node = spec
         *parents, last = dotted.split("__")
@@ -37,8 +38,8 @@ def load_spec(name: str, **overrides: Any) -> dict[str, Any]:
     return spec
 
 
-def generate(spec: Mapping[str, Any], dest: Path, **extra_answers: Any) -> Path:
-    """Render the template for ``spec`` into ``dest`` (hooks included) and return ``dest``."""
+def generate(spec: Mapping[str, Any], dest: Path, skip_tasks: bool = False, **extra_answers: Any) -> Path:
+    """Render the template for ``spec`` into ``dest`` (hooks included unless skipped)."""
     answers = {**spec_to_answers(copy.deepcopy(dict(spec))), **extra_answers}
     run_copy(
         str(TEMPLATE_ROOT),
@@ -48,6 +49,7 @@ def generate(spec: Mapping[str, Any], dest: Path, **extra_answers: Any) -> Path:
         unsafe=True,
         vcs_ref="HEAD",
         quiet=True,
+        skip_tasks=skip_tasks,
     )
     return dest
 
@@ -89,16 +91,20 @@ class Project:
             ENVIRONMENT="development",
             SECRET_KEY="test-secret-key-for-the-template-suite-0123456789",
         )
+        # The tools of this test run (uv above all) come first on PATH, venv activated or not.
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         env.update(self.env)
         env.update(extra)
         return env
 
-    def run(self, *cmd: str, check: bool = True, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *cmd: str, check: bool = True, timeout: float = 600, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run a command in the project; on failure the assertion message carries its output."""
         result = subprocess.run(
             cmd,
             cwd=self.path,
-            env=self.environ(**env),
+            env=self.environ(**(env or {})),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -111,8 +117,8 @@ class Project:
             )
         return result
 
-    def make(self, target: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return self.run("make", target, **env)
+    def make(self, target: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return self.run("make", target, env=env)
 
 
 def build_project(spec: dict[str, Any], dest: Path) -> Project:

@@ -16,7 +16,8 @@ from .spec import Contract
 
 # CONTRACT_SPEC=path/to/spec.json runs the suite against that spec instead of tests/conftest.py's
 # PROJECTS (its database.type decides SQLite or PostgreSQL), e.g. to try a new model or field type.
-if CONTRACT_SPEC := os.environ.get("CONTRACT_SPEC"):
+CONTRACT_SPEC = os.environ.get("CONTRACT_SPEC", "")
+if CONTRACT_SPEC:
 
     @pytest.fixture(scope="session")
     def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:

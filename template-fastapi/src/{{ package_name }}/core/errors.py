@@ -2,7 +2,8 @@
 
 FastAPI already answers unknown paths (404) and wrong methods (405) with `{"detail": ...}`;
 the handlers here adapt the rest: 422 bodies keep only `loc`, `msg` and `type` (never the
-rejected input, which may be a password), and an unexpected error is a bare 500 with no traceback.
+rejected input, which may be a password), a body FastAPI cannot even decode (its 400) is a 422
+like any other malformed body, and an unexpected error is a bare 500 with no traceback.
 """
 
 import logging
@@ -10,8 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 from pydantic import ValidationError
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,15 @@ async def _validation_handler(_request: Request, exc: RequestValidationError) ->
     return JSONResponse({"detail": _error_items(exc.errors())}, status_code=422)
 
 
+async def _http_handler(request: Request, exc: HTTPException) -> Response:
+    # FastAPI's only 400 is a body it could not decode (not UTF-8, say): the contract makes
+    # every malformed body a 422 located at "body".
+    if exc.status_code == 400:
+        detail = [{"loc": ["body"], "msg": str(exc.detail), "type": "body_invalid"}]
+        return JSONResponse({"detail": detail}, status_code=422)
+    return await http_exception_handler(request, exc)
+
+
 async def _not_found_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc) or "Not found"}, status_code=404)
 
@@ -61,6 +73,7 @@ async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
 
 def register_error_handlers(app: FastAPI) -> None:
     app.exception_handler(RequestValidationError)(_validation_handler)
+    app.exception_handler(HTTPException)(_http_handler)
     app.add_exception_handler(NotFoundError, _not_found_handler)
     app.add_exception_handler(ConflictError, _conflict_handler)
     app.add_exception_handler(Exception, _unexpected_handler)

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from ..schemas.common import Message
+from ..schemas.common import Message, ValidationErrorBody
 
 Responses = dict[int | str, dict[str, Any]]
 
 UNAUTHORIZED: Responses = {401: {"model": Message, "description": "Missing or invalid token"}}
 NOT_FOUND: Responses = {404: {"model": Message, "description": "Not found"}}
 CONFLICT: Responses = {409: {"model": Message, "description": "A unique field is taken"}}
+INVALID: Responses = {422: {"model": ValidationErrorBody, "description": "Validation error"}}
 TOO_MANY: Responses = {429: {"model": Message, "description": "Too many failed logins"}}

@@ -1,8 +1,9 @@
 """Shapes shared by every resource: pages, errors, health."""
 
+from datetime import UTC, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, HttpUrl, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, HttpUrl, field_validator
 
 ItemT = TypeVar("ItemT")
 
@@ -44,6 +45,13 @@ def _refuse_null(value: object) -> object:
 # On an optional field of an update: the field may be left out, but not set to null.
 NotNull = AfterValidator(_refuse_null)
 
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# A datetime that must carry an offset; the API stores and returns it in UTC.
+UTCDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+
 # A URL validated as http(s) but kept as the string the client sent.
 HttpUrlStr = Annotated[str, Field(max_length=2048), AfterValidator(_check_http_url)]
 
@@ -66,6 +74,18 @@ class Message(BaseModel):
     """The body of every error but 422."""
 
     detail: str
+
+
+class ValidationErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """The body of a 422."""
+
+    detail: list[ValidationErrorItem]
 
 
 class Health(BaseModel):
