@@ -14,8 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from starlette.exceptions import HTTPException
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
 

@@ -45,6 +45,7 @@ def _refuse_null(value: object) -> object:
 # On an optional field of an update: the field may be left out, but not set to null.
 NotNull = AfterValidator(_refuse_null)
 
+
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 

@@ -1,0 +1,31 @@
+# The two commands of the README, and a few for working on the templates.
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# The venv's tools (uv, ruff, copier) come first for every recipe and the projects they make.
+export PATH := $(BIN):$(PATH)
+DEMO ?= build/todo-api
+
+.PHONY: help demo test format
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed ## Generate the default project (FastAPI, SQLite) into $(DEMO) and serve it
+	rm -rf $(DEMO)
+	$(BIN)/copier copy --trust --defaults --vcs-ref HEAD . $(DEMO)
+	$(MAKE) -C $(DEMO) install migrate run
+
+test: $(VENV)/.installed ## Run the whole test suite (needs PostgreSQL on 127.0.0.1:5432)
+	$(BIN)/pytest -n 3 --dist loadgroup
+
+format: $(VENV)/.installed ## Format this repository's code and the templates' plain .py files
+	$(BIN)/ruff format src extensions tests hooks
+	$(BIN)/ruff check --fix src extensions tests hooks
+	find template-* -name '*.py' -print0 | xargs -0 $(BIN)/ruff format --isolated --line-length 100
+	find template-* -name '*.py' -print0 | xargs -0 $(BIN)/ruff check --isolated --line-length 100 --select I --fix
