@@ -59,6 +59,17 @@ def plural(value: str) -> str:
     return value + "s"
 
 
+def singular(value: str) -> str:
+    """English singular of the last word: ``tags`` -> ``tag``, ``categories`` -> ``category``."""
+    if value.endswith("ies"):
+        return value[:-3] + "y"
+    if re.search(r"(s|x|z|ch|sh)es$", value):
+        return value[:-2]
+    if value.endswith("s") and not value.endswith("ss"):
+        return value[:-1]
+    return value
+
+
 def constant(value: str) -> str:
     """An enum member name for a choice: ``in progress`` -> ``IN_PROGRESS``."""
     name = snake(value).upper() or "EMPTY"
@@ -151,6 +162,9 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
         return [f"{base}: must be a non-empty list of models"]
     errors: list[str] = []
     seen_models: dict[str, str] = {}
+    names = {str(m if isinstance(m, str) else m.get("name")) for m in models if isinstance(m, (str, dict))}
+    if auth_enabled:
+        names.add("User")
     for i, model in enumerate(models):
         where = f"{base}[{i}]"
         if isinstance(model, str):
@@ -179,8 +193,6 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
         if key in seen_models:
             errors.append(f"{where}.name: duplicate model name {name!r} (also {seen_models[key]})")
         seen_models[key] = where
-        if body.get("relationships"):
-            errors.append(f"{where}.relationships: relationships are not supported yet")
         if body.get("owned_by_user") and not auth_enabled:
             errors.append(f"{where}.owned_by_user: needs authentication")
         fields = body.get("fields", [])
@@ -189,6 +201,82 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
         seen_fields: set[str] = set()
         for j, spec in enumerate(fields):
             errors.extend(_field_errors(spec, f"{where}.fields[{j}]", seen_fields))
+        for j, spec in enumerate(body.get("relationships", [])):
+            errors.extend(_relation_errors(spec, f"{where}.relationships[{j}]", seen_fields, names, name))
+    if not errors:
+        errors.extend(_cycle_errors(models, auth_enabled))
+    return errors
+
+
+ON_DELETE = {"cascade": "CASCADE", "set_null": "SET NULL", "protect": "RESTRICT"}
+
+
+def _relation_errors(spec: Any, where: str, seen: set[str], models: set[str], source: str) -> list[str]:
+    """The rules one relationship breaks; ``seen`` holds the field names used so far."""
+    if not isinstance(spec, dict):
+        return [f"{where}: must be an object"]
+    errors = []
+    name, kind, target = spec.get("name", ""), spec.get("kind"), spec.get("target")
+    if not isinstance(name, str) or not _SNAKE.match(name):
+        errors.append(f"{where}.name: {name!r} is not a snake_case identifier")
+    elif keyword.iskeyword(name) or name in RESERVED_FIELD_NAMES or name in SQL_RESERVED:
+        errors.append(f"{where}.name: {name!r} is reserved (Python keyword, SQL word or generated column)")
+    if kind not in ("many_to_one", "many_to_many"):
+        errors.append(f"{where}.kind: {kind!r} is not one of ['many_to_one', 'many_to_many']")
+        return errors
+    if target not in models:
+        known = sorted(m for m in models if m)
+        errors.append(f"{where}.target: {target!r} is not a model of the spec (known: {known})")
+    api_name = f"{singular(name)}_ids" if kind == "many_to_many" else f"{name}_id"
+    for taken in (name, api_name):
+        if taken in seen:
+            errors.append(f"{where}.name: {name!r} clashes with the field {taken!r}")
+        seen.add(taken)
+    if kind == "many_to_many":
+        for key in ("on_delete", "required"):
+            if key in spec:
+                errors.append(f"{where}.{key}: applies to many_to_one relationships only")
+        return errors
+    on_delete = spec.get("on_delete", "cascade")
+    if on_delete not in ON_DELETE:
+        errors.append(f"{where}.on_delete: {on_delete!r} is not one of {list(ON_DELETE)}")
+    required = spec.get("required", True)
+    if on_delete == "set_null" and required:
+        errors.append(f"{where}.on_delete: 'set_null' needs \"required\": false")
+    if target == source and required:
+        errors.append(f"{where}.required: a required many_to_one to its own model could never get a first row")
+    return errors
+
+
+def _cycle_errors(models: list[Any], auth_enabled: bool) -> list[str]:
+    """many_to_one references between models that form a cycle.
+
+    With required references no row of the cycle could be created first; with optional ones the
+    tables could only be created with deferred foreign keys, which the migrations do not do.
+    """
+    edges: dict[str, list[str]] = {}
+    for model in resources(models, auth_enabled):
+        edges[model.name] = [r.target for r in model.relations if not r.many and r.target != model.name]
+    errors, visiting, done = [], set(), set()
+
+    def visit(node: str, path: list[str]) -> None:
+        if node in done or node not in edges:
+            return
+        if node in visiting:
+            cycle = path[path.index(node) :]
+            errors.append(
+                f"database.models: the many_to_one relationships {' -> '.join([*cycle, node])} form a"
+                " cycle, which no migration can create; make one of them many_to_many"
+            )
+            return
+        visiting.add(node)
+        for target in edges[node]:
+            visit(target, [*path, node])
+        visiting.discard(node)
+        done.add(node)
+
+    for node in edges:
+        visit(node, [])
     return errors
 
 
@@ -507,6 +595,69 @@ class Field:
 
 
 @dataclass
+class Relation:
+    """A relationship of a spec model, exposed in the API as ``x_id`` or ``y_ids``."""
+
+    name: str
+    kind: str
+    target: str
+    required: bool
+    on_delete: str
+    source: str
+    target_owned: bool
+
+    @property
+    def many(self) -> bool:
+        return self.kind == "many_to_many"
+
+    @property
+    def field(self) -> str:
+        """The name in request and response bodies (and the column, for many_to_one)."""
+        return f"{singular(self.name)}_ids" if self.many else f"{self.name}_id"
+
+    @property
+    def target_table(self) -> str:
+        return "users" if self.target == "User" else plural(snake(self.target))
+
+    @property
+    def nullable(self) -> bool:
+        return not self.many and not self.required
+
+    @property
+    def ondelete(self) -> str:
+        return ON_DELETE[self.on_delete]
+
+    @property
+    def association_table(self) -> str:
+        return f"{snake(self.source)}_{self.name}"
+
+    @property
+    def association_columns(self) -> tuple[str, str]:
+        left, right = f"{snake(self.source)}_id", f"{singular(self.name)}_id"
+        return (left, f"related_{right}") if left == right else (left, right)
+
+    @property
+    def orm_type(self) -> str:
+        return f'list["{self.target}"]' if self.many else ("int | None" if self.nullable else "int")
+
+    @property
+    def create_annotation(self) -> str:
+        if self.many:
+            return "list[Id] = Field(default_factory=list)"
+        return "Id | None = None" if self.nullable else "Id"
+
+    @property
+    def update_annotation(self) -> str:
+        if self.many:
+            return "Annotated[list[Id] | None, NotNull] = None"
+        return "Id | None = None" if self.nullable else "Annotated[Id | None, NotNull] = None"
+
+    @property
+    def response_annotation(self) -> str:
+        return "list[int]" if self.many else ("int | None" if self.nullable else "int")
+
+
+@dataclass
 class Resource:
     """A spec model rendered as a REST resource."""
 
@@ -514,7 +665,15 @@ class Resource:
     owned: bool
     fields: list[Field]
     path_override: str | None = None
-    imports: set[str] = field(default_factory=set)
+    relations: list[Relation] = field(default_factory=list)
+
+    @property
+    def foreign_keys(self) -> list[Relation]:
+        return [r for r in self.relations if not r.many]
+
+    @property
+    def collections(self) -> list[Relation]:
+        return [r for r in self.relations if r.many]
 
     @property
     def snake(self) -> str:
@@ -546,8 +705,14 @@ class Resource:
 
     @property
     def order_fields(self) -> list[str]:
-        base = ["id", *[f.name for f in self.fields if f.orderable], "created_at", "updated_at"]
+        orderable = [f.name for f in self.fields if f.orderable] + [r.field for r in self.foreign_keys]
+        base = ["id", *orderable, "created_at", "updated_at"]
         return [name for key in base for name in (key, f"-{key}")]
+
+    @property
+    def filter_params(self) -> list[tuple[str, str]]:
+        """Exact-match filters of the list endpoint: (query parameter, Python type)."""
+        return [(f.name, f.py_type) for f in self.filters] + [(r.field, "int") for r in self.foreign_keys]
 
     @property
     def uniques(self) -> list[Field]:
@@ -563,7 +728,11 @@ class Resource:
 
 
 def resources(models: list[Any], auth_enabled: bool = True) -> list[Resource]:
-    """The spec's models other than ``User``, normalised for rendering."""
+    """The spec's models other than ``User``, normalised for rendering, each after the models
+    its many_to_one relationships point at (the order the migration creates the tables in)."""
+    owned = {
+        m["name"]: m.get("owned_by_user", auth_enabled) and auth_enabled for m in models if isinstance(m, dict)
+    } | {m: auth_enabled for m in models if isinstance(m, str) and m != "User"}
     result = []
     for model in models:
         if model == "User":
@@ -587,15 +756,46 @@ def resources(models: list[Any], auth_enabled: bool = True) -> list[Resource]:
                     enum_class=name + pascal(spec["name"]) if spec["type"] == "enum" else "",
                 )
             )
+        relations = [
+            Relation(
+                name=spec["name"],
+                kind=spec["kind"],
+                target=spec["target"],
+                required=spec.get("required", True) if spec["kind"] == "many_to_one" else False,
+                on_delete=spec.get("on_delete", "cascade"),
+                source=name,
+                target_owned=owned.get(spec["target"], False),
+            )
+            for spec in body.get("relationships", [])
+        ]
         result.append(
             Resource(
                 name=name,
-                owned=body.get("owned_by_user", auth_enabled) and auth_enabled,
+                owned=owned[name],
                 fields=fields,
                 path_override=body.get("path"),
+                relations=relations,
             )
         )
-    return result
+    return _dependencies_first(result)
+
+
+def _dependencies_first(res: list[Resource]) -> list[Resource]:
+    """A stable topological order over many_to_one references (cycles were refused before)."""
+    by_name, ordered, placed = {r.name: r for r in res}, [], set()
+
+    def place(resource: Resource, trail: frozenset[str]) -> None:
+        if resource.name in placed or resource.name in trail:
+            return
+        for relation in resource.foreign_keys:
+            if relation.target in by_name:
+                place(by_name[relation.target], trail | {resource.name})
+        placed.add(resource.name)
+        ordered.append(resource)
+
+    for resource in res:
+        place(resource, frozenset())
+    return ordered
 
 
 # Which names each field type needs in each generated module: (module, name).
@@ -657,6 +857,14 @@ def model_imports(res: list[Resource]) -> str:
     names = [("sqlalchemy.orm", "Mapped"), ("sqlalchemy.orm", "mapped_column"), (".base", "ResourceBase")]
     names += [(".base", "OwnedMixin") for r in res if r.owned]
     names += [pair for r in res for f in r.fields for pair in _MODEL_IMPORTS[f.type]]
+    relations = [rel for r in res for rel in r.relations]
+    if relations:
+        names.append(("sqlalchemy", "ForeignKey"))
+    if any(rel.many for rel in relations):
+        names += [("sqlalchemy", "Column"), ("sqlalchemy", "Table"), ("sqlalchemy.orm", "relationship")]
+        names.append((".base", "Base"))
+    if any(rel.many and rel.target == "User" for rel in relations):
+        names.append((".user", "User"))
     return import_block(names)
 
 
@@ -676,8 +884,16 @@ def schema_imports(res: list[Resource]) -> str:
         names.append(("typing", "Annotated"))
     if any("Field(" in a for a in annotations):
         names.append(("pydantic", "Field"))
+    relations = [rel for r in res for rel in r.relations]
+    annotations += [rel.create_annotation for rel in relations] + [rel.update_annotation for rel in relations]
     if any("NotNull" in a for a in annotations):
         names.append((".common", "NotNull"))
+    if any("Annotated[" in a for a in annotations):
+        names.append(("typing", "Annotated"))
+    if any("Field(" in a for a in annotations):
+        names.append(("pydantic", "Field"))
+    if relations:
+        names.append((".common", "Id"))
     return import_block(names)
 
 
@@ -692,7 +908,11 @@ def router_imports(res: list[Resource], endpoints: list[dict[str, Any]], prefix:
     names += [("fastapi", n) for n in ("APIRouter", "Depends", "Query", "Request", "Response", "status")]
     names += [("..schemas.common", "Page"), ("..schemas.common", "PageParams"), (".params", "ObjectId")]
     names += [(".responses", n) for n in ("CONFLICT", "NOT_FOUND", "UNAUTHORIZED")]
+    if any(r.relations for r in res):
+        names.append(("..services.crud", "Reference"))
     for r in res:
+        names += [("..models", rel.target) for rel in r.relations if rel.target != "User"]
+        names += [("..models", "User") for rel in r.relations if rel.target == "User"]
         names.append(("..models", r.name))
         names += [("..schemas.resources", r.name + suffix) for suffix in ("Create", "Order", "Response", "Update")]
         names += [("..schemas.resources", f.enum_class) for f in r.filters if f.type == "enum"]

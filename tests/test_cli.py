@@ -135,12 +135,45 @@ BROKEN = {
         changed(s01(), **{"api_endpoints[0].auth_required": False}),
         "api_endpoints[0].auth_required: Todo is owned by users",
     ),
-    "relationships": (
+    "unknown relationship target": (
         changed(
             s01(),
-            **{"database.models[1].relationships": [{"name": "x", "kind": "many_to_many", "target": "User"}]},
+            **{"database.models[1].relationships": [{"name": "x", "kind": "many_to_one", "target": "Ghost"}]},
         ),
-        "database.models[1].relationships: relationships are not supported yet",
+        "database.models[1].relationships[0].target: 'Ghost' is not a model of the spec",
+    ),
+    "many_to_one cycle": (
+        changed(
+            s01(),
+            **{
+                "database.models": [
+                    "User",
+                    {
+                        "name": "Todo",
+                        "fields": [{"name": "title", "type": "string"}],
+                        "relationships": [{"name": "tag", "kind": "many_to_one", "target": "Tag"}],
+                    },
+                    {
+                        "name": "Tag",
+                        "fields": [{"name": "label", "type": "string"}],
+                        "relationships": [{"name": "todo", "kind": "many_to_one", "target": "Todo"}],
+                    },
+                ],
+                "api_endpoints": [],
+            },
+        ),
+        "database.models: the many_to_one relationships",
+    ),
+    "set_null on a required relationship": (
+        changed(
+            s01(),
+            **{
+                "database.models[1].relationships": [
+                    {"name": "assignee", "kind": "many_to_one", "target": "User", "on_delete": "set_null"}
+                ]
+            },
+        ),
+        "database.models[1].relationships[0].on_delete: 'set_null' needs",
     ),
     "ARQ without Redis": (
         changed(s01(), background_tasks={"library": "ARQ", "broker": "RabbitMQ"}),
