@@ -25,7 +25,15 @@ class NotFoundError(Exception):
 
 
 class ConflictError(Exception):
-    """The change would break a uniqueness rule."""
+    """The change would break a uniqueness rule, or delete an object others still refer to."""
+
+
+class InvalidReferenceError(Exception):
+    """A request body refers by id to an object that does not exist (or is somebody else's)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} refers to an object that does not exist")
+        self.field = field
 
 
 def validation_error(loc: Sequence[str | int], msg: str, error_type: str) -> RequestValidationError:
@@ -62,6 +70,11 @@ async def _not_found_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc) or "Not found"}, status_code=404)
 
 
+async def _invalid_reference_handler(_request: Request, exc: InvalidReferenceError) -> JSONResponse:
+    detail = [{"loc": ["body", exc.field], "msg": str(exc), "type": "reference_not_found"}]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 async def _conflict_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc) or "Conflict"}, status_code=409)
 
@@ -74,6 +87,7 @@ async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
 def register_error_handlers(app: FastAPI) -> None:
     app.exception_handler(RequestValidationError)(_validation_handler)
     app.exception_handler(HTTPException)(_http_handler)
+    app.exception_handler(InvalidReferenceError)(_invalid_reference_handler)
     app.add_exception_handler(NotFoundError, _not_found_handler)
     app.add_exception_handler(ConflictError, _conflict_handler)
     app.add_exception_handler(Exception, _unexpected_handler)

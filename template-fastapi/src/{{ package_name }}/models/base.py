@@ -57,12 +57,16 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class ResourceBase(TimestampMixin, Base):
+class IdMixin:
+    """An integer primary key."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class ResourceBase(IdMixin, TimestampMixin, Base):
     """The base of every model of the spec: an integer id and the timestamps."""
 
     __abstract__ = True
-
-    id: Mapped[int] = mapped_column(primary_key=True)
 
 
 class OwnedMixin:

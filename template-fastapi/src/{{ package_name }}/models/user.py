@@ -5,13 +5,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, TimestampMixin, UTCDateTime
+from .base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 
-class User(TimestampMixin, Base):
+class User(IdMixin, TimestampMixin, Base):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so uniqueness is case-insensitive on every database.
     email: Mapped[str] = mapped_column(String(320), unique=True, index=True)
     hashed_password: Mapped[str] = mapped_column(String(255))

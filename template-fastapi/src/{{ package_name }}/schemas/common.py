@@ -57,6 +57,10 @@ UTCDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 HttpUrlStr = Annotated[str, Field(max_length=2048), AfterValidator(_check_http_url)]
 
 
+# The id of another object, as given in a request body.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class Page(BaseModel, Generic[ItemT]):
     """One page of a collection."""
 

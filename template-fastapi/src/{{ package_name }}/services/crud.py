@@ -1,25 +1,43 @@
 """Create, read, update, delete and list for any resource model, scoped to its owner."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..core.errors import ConflictError, NotFoundError
-from ..models.base import OwnedMixin, ResourceBase
+from ..core.errors import ConflictError, InvalidReferenceError, NotFoundError
+from ..models.base import IdMixin, OwnedMixin, ResourceBase
 
 ModelT = TypeVar("ModelT", bound=ResourceBase)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A relationship given by id in request bodies: `post_id` (one) or `tag_ids` (many)."""
+
+    field: str
+    target: type[IdMixin]
+    scoped: bool  # the target is owned by users: only the caller's own may be referred to
+    attribute: str | None = None  # many-to-many: the relationship that takes the objects
 
 
 class CRUDService(Generic[ModelT]):
     """Data access for one model. With an owner, every query sees only the owner's rows."""
 
-    def __init__(self, session: AsyncSession, model: type[ModelT], owner_id: int | None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        model: type[ModelT],
+        owner_id: int | None,
+        references: Sequence[Reference] = (),
+    ) -> None:
         self.session = session
         self.model = model
         self.owner_id = owner_id
+        self.references = references
         self.label = model.__name__
 
     def _scoped(self, statement: Select[ModelT]) -> Select[ModelT]:
@@ -51,29 +69,53 @@ class CRUDService(Generic[ModelT]):
         return obj
 
     async def create(self, values: Mapping[str, Any]) -> ModelT:
-        obj = self.model(**values)
+        obj = self.model(**await self._resolve(values))
         if self.owner_id is not None and isinstance(obj, OwnedMixin):
             obj.owner_id = self.owner_id
         self.session.add(obj)
-        await self._commit()
+        await self._commit(f"{self.label} conflicts with an existing one (a unique field is taken)")
         return obj
 
     async def update(self, object_id: int, values: Mapping[str, Any]) -> ModelT:
         obj = await self.get(object_id)
-        for name, value in values.items():
+        for name, value in (await self._resolve(values)).items():
             setattr(obj, name, value)
-        await self._commit()
+        await self._commit(f"{self.label} conflicts with an existing one (a unique field is taken)")
         return obj
 
     async def delete(self, object_id: int) -> None:
         obj = await self.get(object_id)
         await self.session.delete(obj)
-        await self._commit()
+        await self._commit(f"{self.label} {object_id} is still referred to by other objects")
 
-    async def _commit(self) -> None:
+    async def _resolve(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Check every referenced id; many-to-many ids become the objects themselves."""
+        resolved = dict(values)
+        for reference in self.references:
+            value = resolved.get(reference.field)
+            if value is None:
+                continue
+            ids = list(dict.fromkeys(value)) if reference.attribute else [value]
+            targets = await self._targets(reference, ids)
+            if len(targets) != len(ids):
+                raise InvalidReferenceError(reference.field)
+            if reference.attribute:
+                del resolved[reference.field]
+                resolved[reference.attribute] = [*targets]
+        return resolved
+
+    async def _targets(self, reference: Reference, ids: Sequence[int]) -> Sequence[IdMixin]:
+        if not ids:
+            return ()
+        target = reference.target
+        statement = select(target).where(target.id.in_(ids))
+        if reference.scoped and self.owner_id is not None and issubclass(target, OwnedMixin):
+            statement = statement.where(target.owner_id == self.owner_id)
+        return (await self.session.scalars(statement)).all()
+
+    async def _commit(self, conflict: str) -> None:
         try:
             await self.session.commit()
         except IntegrityError as exc:
             await self.session.rollback()
-            msg = f"{self.label} conflicts with an existing one (a unique field is taken)"
-            raise ConflictError(msg) from exc
+            raise ConflictError(conflict) from exc
