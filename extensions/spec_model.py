@@ -347,28 +347,105 @@ def api_endpoint_errors(endpoints: Any, prefix: str, models: Any, auth_enabled: 
     if model_errors(models, auth_enabled):
         return []  # reported against database.models; the resources cannot be built
     res = resources(models, auth_enabled)
-    known = {"UserResponse", "UserCreate"}
-    for resource in res:
-        known |= {f"{resource.name}{suffix}" for suffix in ("Create", "Update", "Response")}
-    errors = []
+    request_models, response_models = _model_names(res, auth_enabled)
+    errors, seen = [], set()
     for i, endpoint in enumerate(endpoints):
         where = f"api_endpoints[{i}]"
         if not isinstance(endpoint, dict):
             errors.append(f"{where}: must be an object")
             continue
-        for key in ("request_model", "response_model"):
+        method, path = str(endpoint.get("method", "")).upper(), str(endpoint.get("path", ""))
+        for key, known in (("request_model", request_models), ("response_model", response_models)):
             name = endpoint.get(key)
             if name is not None and name not in known:
                 errors.append(f"{where}.{key}: {name!r} is not defined by any model (known: {sorted(known)})")
+        if (method, path) in seen:
+            errors.append(f"{where}: {method} {path} is listed twice")
+        seen.add((method, path))
+        if endpoint.get("auth_required", True) and not auth_enabled:
+            errors.append(f"{where}.auth_required: needs authentication, and the spec has none")
         match = _crud_operation(endpoint, prefix, res)
-        if match is None:
-            errors.append(
-                f"{where}: {endpoint.get('method')} {endpoint.get('path')} is not a CRUD operation of a model;"
-                " custom endpoints are not supported yet"
-            )
-        elif match[0].owned and endpoint.get("auth_required") is False:
-            errors.append(f"{where}.auth_required: {match[0].name} is owned by users, so its endpoints need auth")
+        if match is not None:
+            if match[0].owned and endpoint.get("auth_required") is False:
+                errors.append(f"{where}.auth_required: {match[0].name} is owned by users, so its endpoints need auth")
+            continue
+        if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            errors.append(f"{where}.method: {method!r} is not one of GET, POST, PUT, PATCH, DELETE")
+        if not path.startswith(prefix.rstrip("/") + "/"):
+            errors.append(f"{where}.path: {path!r} must start with the api_prefix {prefix!r}")
+        elif not re.fullmatch(r"(/([a-z0-9][a-z0-9._-]*|\{[a-z_][a-z0-9_]*\}))+", path):
+            errors.append(f"{where}.path: {path!r} must be /segments of lower-case words or {{snake_case}} parameters")
+        if method in ("GET", "DELETE") and endpoint.get("request_model"):
+            errors.append(f"{where}.request_model: a {method} request has no body")
     return errors
+
+
+def _model_names(res: list[Resource], auth_enabled: bool) -> tuple[set[str], set[str]]:
+    """The schema names an endpoint may take as its request model and give as its response model."""
+    requests = {f"{r.name}{suffix}" for r in res for suffix in ("Create", "Update")}
+    responses = {f"{r.name}Response" for r in res}
+    if auth_enabled:
+        requests.add("UserCreate")
+        responses.add("UserResponse")
+    return requests, responses
+
+
+@dataclass
+class Endpoint:
+    """An ``api_endpoints`` entry that is not a CRUD operation: a typed handler answering 501."""
+
+    method: str
+    path: str  # below the API prefix
+    auth_required: bool
+    request_model: str | None
+    response_model: str | None
+
+    @property
+    def parameters(self) -> list[str]:
+        return re.findall(r"\{([a-z_][a-z0-9_]*)\}", self.path)
+
+    @property
+    def function(self) -> str:
+        words = re.sub(r"[{}]", "", self.path).replace("-", "_").replace(".", "_").strip("/").split("/")
+        return "_".join([self.method.lower(), *words])
+
+    @property
+    def sample_path(self) -> str:
+        """The path with every parameter filled in (ids with 1, others with a word)."""
+        return re.sub(r"\{([a-z_][a-z0-9_]*)\}", lambda m: "1" if m.group(1).endswith("id") else "sample", self.path)
+
+
+def request_sample(model: str | None, res: list[Resource]) -> Any:
+    """A body that the request model ``model`` accepts (ids of references are 1)."""
+    if model is None:
+        return None
+    if model == "UserCreate":
+        return {"email": "someone@example.com", "password": "a long enough password"}
+    for r in res:
+        if model == f"{r.name}Update":
+            return {}
+        if model == f"{r.name}Create":
+            body = {f.name: f.sample(0) for f in r.fields}
+            return body | {rel.field: [1] if rel.many else 1 for rel in r.relations}
+    raise ValueError(model)
+
+
+def custom_endpoints(
+    endpoints: list[dict[str, Any]], prefix: str, models: list[Any], auth_enabled: bool = True
+) -> list[Endpoint]:
+    """The entries of ``api_endpoints`` that are not CRUD operations of a model."""
+    res = resources(models, auth_enabled)
+    return [
+        Endpoint(
+            method=str(e["method"]).upper(),
+            path=str(e["path"])[len(prefix.rstrip("/")) :],
+            auth_required=bool(e.get("auth_required", True)) and auth_enabled,
+            request_model=e.get("request_model"),
+            response_model=e.get("response_model"),
+        )
+        for e in endpoints
+        if _crud_operation(e, prefix, res) is None
+    ]
 
 
 def public_operations(endpoints: list[dict[str, Any]], prefix: str, resource: Resource) -> set[str]:
@@ -970,6 +1047,8 @@ class SpecModelExtension(Extension):
             api_endpoint_errors=api_endpoint_errors,
             public_operations=public_operations,
             resources=resources,
+            custom_endpoints=custom_endpoints,
+            request_sample=request_sample,
             model_imports=model_imports,
             schema_imports=schema_imports,
             import_block=import_block,

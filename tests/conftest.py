@@ -12,6 +12,7 @@ PROJECTS = {
     "s01-sqlite": ("s01-todo", "SQLite"),
     "s01-postgres": ("s01-todo", "PostgreSQL"),
     "all-types": ("all-types", "SQLite"),
+    "blog-postgres": ("blog-fastapi", "PostgreSQL"),
 }
 
 

@@ -135,6 +135,21 @@ BROKEN = {
         changed(s01(), **{"api_endpoints[0].auth_required": False}),
         "api_endpoints[0].auth_required: Todo is owned by users",
     ),
+    "custom endpoint outside the prefix": (
+        changed(s01(), **{"api_endpoints[0]": {"path": "/elsewhere", "method": "GET"}}),
+        "api_endpoints[0].path: '/elsewhere' must start with the api_prefix '/api/v1'",
+    ),
+    "GET endpoint with a body": (
+        changed(
+            s01(),
+            **{"api_endpoints[0]": {"path": "/api/v1/stats", "method": "GET", "request_model": "TodoCreate"}},
+        ),
+        "api_endpoints[0].request_model: a GET request has no body",
+    ),
+    "response model as a request model": (
+        changed(s01(), **{"api_endpoints[1].request_model": "TodoResponse"}),
+        "api_endpoints[1].request_model: 'TodoResponse' is not defined by any model",
+    ),
     "unknown relationship target": (
         changed(
             s01(),

@@ -1,5 +1,8 @@
 """``python-specialist generate SPEC DEST``: validate a spec, generate the backend, report on it.
 
+With ``--skill NAME`` the spec is one skill's input (``skills.py``) and the report covers only
+that skill's part of the project.
+
 Exit status: 0 generated (and verified, with ``--verify``); 1 generation, measurement or
 verification failed; 2 the spec or the command line is wrong (nothing written).
 Progress and problems go to stderr; stdout carries only the path of the report.
@@ -23,7 +26,9 @@ from jsonschema import Draft202012Validator
 
 from python_specialist import measure
 from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
+from python_specialist.skills import METRICS, SKILLS, Generated, Skill
 from python_specialist.validation import (
+    INPUT_SCHEMA,
     OUTPUT_SCHEMA,
     framework_of,
     load_json,
@@ -71,13 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--force", action="store_true", help="generate into a non-empty DEST (overwrites)")
     generate.add_argument("--verify", action="store_true", help="run the project's tests, ruff and mypy")
     generate.add_argument("--template", type=Path, default=TEMPLATE_ROOT, help="root of the template family")
+    generate.add_argument(
+        "--skill",
+        choices=sorted(SKILLS),
+        help="SPEC is this skill's input; report only its part of the project (not with --verify)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.skill and args.verify:
+        parser.error("--verify checks the whole project: use it without --skill")
+    skill = SKILLS[args.skill] if args.skill else None
     try:
-        return generate(args.spec, args.dest, args.template.resolve(), force=args.force, verify=args.verify)
+        return generate(
+            args.spec, args.dest, args.template.resolve(), force=args.force, verify=args.verify, skill=skill
+        )
     except CliError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
@@ -89,19 +105,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ---------------------------------------------------------------------------
 
 
-def generate(spec_path: Path, dest: Path, template_root: Path, *, force: bool, verify: bool) -> int:
+def generate(
+    spec_path: Path, dest: Path, template_root: Path, *, force: bool, verify: bool, skill: Skill | None = None
+) -> int:
+    """Generate the project of the agent's spec, or of one skill's spec (``verify`` is the agent's only)."""
     dest = dest.absolute()
-    spec = read_valid_spec(spec_path, template_root)
+    spec = read_valid_spec(spec_path, template_root, skill.input_schema if skill else INPUT_SCHEMA)
     check_destination(dest, force)
-    log(f"generating {framework_of(spec)} project {spec['project_name']!r} into {dest}")
-    (dest / REPORT_DIR / "output.json").unlink(missing_ok=True)  # never leave a stale report behind
+    report_path = dest / REPORT_DIR / (skill.report_name if skill else "output.json")
+    for_skill = f" for the {skill.name} skill" if skill else ""
+    log(f"generating {framework_of(spec)} project {spec['project_name']!r} into {dest}{for_skill}")
+    report_path.unlink(missing_ok=True)  # never leave a stale report behind
     render(spec, dest, template_root, overwrite=force)
     package = str(load_spec_model(template_root).snake(spec["project_name"]))
-    report = build_report(spec, dest, package, verify=verify)
-    check_report(report, template_root)
-    path = write_report(report, dest)
-    print(path)
-    verification = report["verification"]
+    if skill:
+        report = build_skill_report(skill, spec, dest, package)
+    else:
+        report = build_report(spec, dest, package, verify=verify)
+    check_report(report, template_root, skill.output_schema if skill else OUTPUT_SCHEMA)
+    write_report(report, report_path)
+    print(report_path)
+    verification = report.get("verification")
     if verification is not None and not verification["passed"]:
         log("verification failed")
         return EXIT_FAILED
@@ -109,13 +133,13 @@ def generate(spec_path: Path, dest: Path, template_root: Path, *, force: bool, v
     return EXIT_OK
 
 
-def read_valid_spec(spec_path: Path, template_root: Path) -> dict[str, Any]:
-    log(f"validating {spec_path}")
+def read_valid_spec(spec_path: Path, template_root: Path, schema: Path) -> dict[str, Any]:
+    log(f"validating {spec_path} against {schema.name}")
     try:
         spec = load_spec(spec_path)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise CliError([f"{spec_path}: cannot read the spec: {exc}"], EXIT_USAGE) from exc
-    errors = spec_errors(spec, template_root)
+    errors = spec_errors(spec, template_root, schema)
     if errors:
         summary = f"{len(errors)} problem{'s' * (len(errors) != 1)} in {spec_path}; nothing written"
         raise CliError([*errors, summary], EXIT_USAGE)
@@ -180,20 +204,17 @@ def stdout_to_stderr() -> Iterator[None]:
 
 
 def build_report(spec: dict[str, Any], dest: Path, package: str, *, verify: bool) -> dict[str, Any]:
-    framework = framework_of(spec)
+    """The agent's report: the whole project."""
     artefacts = measure.artefacts(dest, package)
-    package_dir = dest / "src" / package
-    try:
-        log("measuring type-hint coverage")
-        hints = measure.type_hint_coverage(package_dir)
-        log("counting the app's endpoints (uv run: installs the project on first use)")
+    with measuring():
+        log(METRICS["type_hint_coverage"].doing)
+        hints = measure.type_hint_coverage(dest / "src" / package)
+        log(METRICS["endpoints"].doing)
         endpoints = measure.count_endpoints(dest, package)
         verification = measure.verify(dest, dest / REPORT_DIR, log) if verify else None
-    except (measure.MeasureError, SyntaxError, OSError) as exc:
-        raise CliError([f"measuring the generated project failed: {exc}"], EXIT_FAILED) from exc
     return {
         "agent": AGENT,
-        "framework": framework,
+        "framework": framework_of(spec),
         "project_name": spec["project_name"],
         "project_path": str(dest),
         "package_name": package,
@@ -204,20 +225,49 @@ def build_report(spec: dict[str, Any], dest: Path, package: str, *, verify: bool
             "test_coverage": verification.test_coverage if verification else None,
         },
         "verification": verification.as_json() if verification else None,
-        "next_phase": NEXT_PHASE.get(str(lookup(spec, "database.type", "SQLite"))),
+        "next_phase": next_phase(spec),
     }
 
 
-def check_report(report: dict[str, Any], template_root: Path) -> None:
-    schema = load_json(schema_file(template_root, OUTPUT_SCHEMA))
+def build_skill_report(skill: Skill, spec: dict[str, Any], dest: Path, package: str) -> dict[str, Any]:
+    """One skill's report: its artefact categories and its metrics, measured on them."""
+    project = Generated(dest, package, measure.artefacts(dest, package, skill.categories))
+    metrics: dict[str, int | float] = {}
+    with measuring():
+        for name in skill.metrics:
+            log(METRICS[name].doing)
+            metrics[name] = METRICS[name].measure(project)
+    return {
+        "skill": skill.name,
+        "agent": AGENT,
+        "project_path": str(dest),
+        "package_name": package,
+        "artefacts": project.artefacts,
+        "metrics": metrics,
+        "next_phase": next_phase(spec),
+    }
+
+
+@contextlib.contextmanager
+def measuring() -> Iterator[None]:
+    try:
+        yield
+    except (measure.MeasureError, SyntaxError, OSError) as exc:
+        raise CliError([f"measuring the generated project failed: {exc}"], EXIT_FAILED) from exc
+
+
+def next_phase(spec: dict[str, Any]) -> str | None:
+    return NEXT_PHASE.get(str(lookup(spec, "database.type", "SQLite")))
+
+
+def check_report(report: dict[str, Any], template_root: Path, schema_path: Path) -> None:
+    schema = load_json(schema_file(template_root, schema_path))
     problems = [e.message for e in Draft202012Validator(schema).iter_errors(report)]
     if problems:
-        lines = [f"internal error: the report breaks {OUTPUT_SCHEMA}: {p}" for p in problems]
+        lines = [f"internal error: the report breaks {schema_path}: {p}" for p in problems]
         raise CliError(lines, EXIT_FAILED)
 
 
-def write_report(report: dict[str, Any], dest: Path) -> Path:
-    path = dest / REPORT_DIR / "output.json"
+def write_report(report: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return path

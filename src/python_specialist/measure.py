@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ from typing import Any
 ARTEFACT_CATEGORIES = (
     "main", "routers", "models", "schemas", "services", "database", "migrations", "tests", "config",
 )  # fmt: skip
+# Authentication code outside routers/, schemas/ and services/ (relative to src/<package>/): the
+# ``auth`` category of the API skill's report; the agent's report files it under no category.
+AUTH_FILES = ("core/security.py", "core/throttle.py", "dependencies.py")
 CONFIG_FILES = {
     "pyproject.toml", "uv.lock", ".env.example", "Makefile", "Dockerfile", ".dockerignore",
     "compose.yaml",
@@ -54,6 +57,12 @@ def count(routes):
 
 print(count(app.routes))
 """
+# Counts the tables of the models' metadata, as Alembic sees them.
+TABLE_PROBE = """
+from {package}.models import Base
+
+print(len(Base.metadata.tables))
+"""
 
 
 class MeasureError(RuntimeError):
@@ -65,12 +74,17 @@ class MeasureError(RuntimeError):
 # ---------------------------------------------------------------------------
 
 
-def artefacts(project: Path, package: str) -> dict[str, list[str]]:
-    """The generated files by category, as sorted POSIX paths relative to ``project``."""
-    result: dict[str, list[str]] = {category: [] for category in ARTEFACT_CATEGORIES}
+def artefacts(
+    project: Path, package: str, categories: Sequence[str] = ARTEFACT_CATEGORIES
+) -> dict[str, list[str]]:
+    """The generated files of ``categories``, as sorted POSIX paths relative to ``project``.
+
+    The categories are those of :func:`artefact_category`, plus ``auth`` (:data:`AUTH_FILES`).
+    """
+    result: dict[str, list[str]] = {category: [] for category in categories}
     for path in generated_files(project):
-        category = artefact_category(path, package)
-        if category:
+        category = artefact_category(path, package) or auth_category(path, package)
+        if category in result:
             result[category].append(path)
     return {category: sorted(paths) for category, paths in result.items()}
 
@@ -104,6 +118,10 @@ def artefact_category(path: str, package: str) -> str | None:
     return None
 
 
+def auth_category(path: str, package: str) -> str | None:
+    return "auth" if path.removeprefix(f"src/{package}/") in AUTH_FILES else None
+
+
 # ---------------------------------------------------------------------------
 # Type hints
 # ---------------------------------------------------------------------------
@@ -128,6 +146,14 @@ def type_hint_coverage(package_dir: Path) -> float:
     files = sorted(package_dir.rglob("*.py"))
     if not files:
         raise MeasureError(f"no Python files under {package_dir}")
+    return hint_coverage(files)
+
+
+def hint_coverage(files: Iterable[Path]) -> float:
+    """:func:`type_hint_coverage` of the given Python files."""
+    files = list(files)
+    if not files:
+        raise MeasureError("no Python files to measure type hints on")
     count = HintCount()
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -232,12 +258,29 @@ def _text(data: str | bytes | None) -> str:
 
 def count_endpoints(project: Path, package: str) -> int:
     """The number of (path, method) operations of the real app's API routes."""
-    argv = [*uv_run(project), "python", "-c", ENDPOINT_PROBE.format(package=package)]
-    result = run("endpoints", argv, project)
+    return _count_in_project(project, "the app's endpoints", ENDPOINT_PROBE.format(package=package))
+
+
+def count_tables(project: Path, package: str) -> int:
+    """The number of tables of the real models' metadata."""
+    return _count_in_project(project, "the models' tables", TABLE_PROBE.format(package=package))
+
+
+def _count_in_project(project: Path, what: str, code: str) -> int:
+    """The number ``code`` prints last, run by the project's own interpreter."""
+    result = run(what, [*uv_run(project), "python", "-c", code], project)
     last = result.stdout.strip().splitlines()[-1:] if result.passed else []
     if not last or not last[0].strip().isdigit():
-        raise MeasureError(f"counting the app's endpoints failed: {result.display()}\n{result.tail()}")
+        raise MeasureError(f"counting {what} failed: {result.display()}\n{result.tail()}")
     return int(last[0].strip())
+
+
+def count_migrations(project: Path) -> int:
+    """The number of migration scripts: the ``.py`` files of ``migrations/versions``."""
+    versions = project / "migrations" / "versions"
+    if not versions.is_dir():
+        raise MeasureError(f"no migrations directory: {versions}")
+    return sum(1 for path in versions.glob("*.py") if path.is_file())
 
 
 # ---------------------------------------------------------------------------

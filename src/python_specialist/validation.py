@@ -2,7 +2,7 @@
 
 Three stages, run in order by :func:`spec_errors`:
 
-1. the input schema (JSON Schema 2020-12);
+1. the input schema (JSON Schema 2020-12): the agent's, or a skill's (a restriction of it);
 2. the rules JSON Schema cannot express, shared with the templates
    (``extensions/spec_model.py``: ``model_errors`` and ``api_endpoint_errors``) and the
    combination rules of spec-format.md;
@@ -287,14 +287,15 @@ def schema_file(template_root: Path, relative: Path) -> Path:
     return path if path.is_file() else TEMPLATE_ROOT / relative
 
 
-def input_schema(template_root: Path) -> dict[str, Any]:
-    schema: dict[str, Any] = load_json(schema_file(template_root, INPUT_SCHEMA))
+def input_schema(template_root: Path, relative: Path = INPUT_SCHEMA) -> dict[str, Any]:
+    schema: dict[str, Any] = load_json(schema_file(template_root, relative))
     return schema
 
 
-def spec_errors(spec: Any, template_root: Path) -> list[str]:
-    """Every problem of the spec, schema first; an empty list means it can be generated."""
-    errors = schema_errors(spec, input_schema(template_root))
+def spec_errors(spec: Any, template_root: Path, schema: Path = INPUT_SCHEMA) -> list[str]:
+    """Every problem of the spec, checked against ``schema`` first (the agent's input schema or a
+    skill's, relative to the template root); an empty list means it can be generated."""
+    errors = schema_errors(spec, input_schema(template_root, schema))
     if errors:
         return errors
     return [

@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 
 from .payloads import full_payload, new_token
-from .spec import Contract, Model
+from .spec import Contract, Model, Relation
 
 USER_KEYS = {"id", "email", "full_name", "is_active", "created_at"}
 PASSWORD = "correct horse battery staple"
+MISSING_ID = 2_000_000_000  # an integer id no test creates
 
 
 @dataclass
@@ -162,17 +163,25 @@ class Api:
         return created
 
     def relations(self, model: Model, user: User | None) -> dict[str, Any]:
-        """Relation keys of a full body: a fresh target per many-to-one, no many-to-many links."""
-        values: dict[str, Any] = {}
-        for relation in model.relations:
-            if relation.kind != "many_to_one":
-                values[relation.key] = []
-            elif relation.target == "User":
-                assert user is not None, f"{model.name}.{relation.name} needs a user"
-                values[relation.key] = user.id
-            else:
-                values[relation.key] = self.new_object(self.contract.model(relation.target), user)["id"]
-        return values
+        """The relation keys of a full body: each refers to new objects of its target (made with their
+        own required references in turn, down the chain), to the caller for a ``User`` target, and to
+        nothing for a reference of a model to itself (always optional)."""
+        return {relation.key: self.reference(relation, user) for relation in model.relations}
+
+    def reference(self, relation: Relation, user: User | None) -> Any:
+        """A valid value of ``relation`` for ``user``'s bodies (see ``relations``)."""
+        if relation.to_self:
+            return relation.value()
+        return relation.value(self.target_id(relation, user))
+
+    def target_id(self, relation: Relation, user: User | None) -> int:
+        """The id of an object ``relation`` may refer to in ``user``'s bodies: the caller itself for a
+        ``User`` target, else a new object of the target (owned by ``user`` where targets are owned)."""
+        if relation.to_user:
+            assert user is not None, f"{relation.source}.{relation.name} refers to a user"
+            return user.id
+        target_id: int = self.new_object(self.contract.model(relation.target), user)["id"]
+        return target_id
 
     def new_object(self, model: Model, user: User | None, variant: int = 0, token: str = "") -> dict[str, Any]:
         """Create an object with every field given; returns the API's object."""

@@ -15,7 +15,7 @@ import warnings
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from .spec import FieldLike, Model
+from .spec import FieldLike, Model, Relation
 
 OFFSET_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 LETTERS = "abc"
@@ -241,6 +241,17 @@ def same_value(field: FieldLike, sent: Any, got: Any) -> bool:
     except ValueError:
         return False
     return bool(got == sent) and type(got) is type(sent)
+
+
+def is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def same_reference(relation: Relation, sent: Any, got: Any) -> bool:
+    """Whether ``got`` refers to what ``sent`` does (a many-to-many list in any order)."""
+    if relation.many:
+        return isinstance(got, list) and isinstance(sent, list) and sorted(got) == sorted(sent)
+    return bool(got == sent) and (got is None or is_id(got))
 
 
 def sort_key(field: FieldLike, value: Any) -> Any:

@@ -55,28 +55,37 @@ class FieldLike(Protocol):
     def orderable(self) -> bool: ...
 
 
-def _singular(name: str) -> str:
-    """``tags`` -> ``tag``, ``categories`` -> ``category`` (the inverse of ``spec_model.plural``)."""
-    for suffix, replacement in (("ies", "y"), ("ses", "s"), ("xes", "x"), ("ches", "ch"), ("shes", "sh")):
-        if name.endswith(suffix):
-            return name[: -len(suffix)] + replacement
-    return name.removesuffix("s")
-
-
 @dataclass(frozen=True)
 class Relation:
     """A relationship of a model: ``project`` -> ``project_id``, ``tags`` -> ``tag_ids``."""
 
     name: str
     kind: str  # "many_to_one" | "many_to_many"
-    target: str
-    required: bool
+    key: str  # the name in request and response bodies
+    source: str  # the model the relation belongs to
+    target: str  # a model of the spec, or "User"
+    required: bool  # a many-to-one that every create and PUT must give
+    on_delete: str  # "cascade" | "set_null" | "protect" (many-to-one only)
+    target_owned: bool  # the target is owned by users: only the caller's own may be referred to
 
     @property
-    def key(self) -> str:
-        if self.kind == "many_to_one":
-            return f"{self.name}_id"
-        return f"{_singular(spec_model().snake(self.name))}_ids"
+    def many(self) -> bool:
+        return self.kind == "many_to_many"
+
+    @property
+    def to_self(self) -> bool:
+        return self.target == self.source
+
+    @property
+    def to_user(self) -> bool:
+        return self.target == "User"
+
+    def value(self, *ids: int) -> Any:
+        """The JSON value that refers to ``ids``: a list for many-to-many, else the one id (or null)."""
+        if self.many:
+            return list(ids)
+        assert len(ids) <= 1, f"{self.key} refers to one object"
+        return ids[0] if ids else None
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,19 @@ class Model:
         return [f for f in self.fields if f.unique]
 
     @property
+    def required_keys(self) -> list[str]:
+        """Body keys a create or a PUT must give: required fields and required many-to-one relations."""
+        return [f.name for f in self.required_fields] + [r.key for r in self.relations if r.required]
+
+    @property
+    def foreign_keys(self) -> list[Relation]:
+        """The many-to-one relations (``x_id``)."""
+        return [r for r in self.relations if not r.many]
+
+    def relation(self, key: str) -> Relation:
+        return next(r for r in self.relations if r.key == key)
+
+    @property
     def response_keys(self) -> set[str]:
         keys = {"id", "created_at", "updated_at", *(f.name for f in self.fields)}
         keys |= {r.key for r in self.relations}
@@ -138,18 +160,20 @@ class Contract:
         auth = spec.get("authentication", {}).get("method", "JWT") != "none"
         raw_models: list[Any] = spec.get("database", {}).get("models", [])
         endpoints: list[dict[str, Any]] = spec.get("api_endpoints") or []
-        bodies = {m["name"]: m for m in raw_models if isinstance(m, dict)}
         models = []
         for resource in sm.resources(raw_models, auth):
-            body = bodies.get(resource.name, {})
             relations = tuple(
                 Relation(
-                    name=r["name"],
-                    kind=r["kind"],
-                    target=r["target"],
-                    required=r.get("required", True) and r["kind"] == "many_to_one",
+                    name=r.name,
+                    kind=r.kind,
+                    key=r.field,
+                    source=resource.name,
+                    target=r.target,
+                    required=bool(r.required) and not r.many,
+                    on_delete=r.on_delete,
+                    target_owned=bool(r.target_owned),
                 )
-                for r in body.get("relationships", [])
+                for r in resource.relations
             )
             public = frozenset(sm.public_operations(endpoints, prefix, resource)) if auth else frozenset()
             models.append(

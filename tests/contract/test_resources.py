@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 import pytest
 
 from .client import (
+    MISSING_ID,
     Api,
     User,
     describe,
@@ -27,17 +28,17 @@ from .payloads import (
     full_payload,
     has_offset,
     invalid_values,
+    is_id,
     minimal_payload,
     new_token,
     parse_datetime,
+    same_reference,
     same_value,
     sort_key,
 )
-from .spec import Contract, Model
+from .spec import Contract, Model, Relation
 
 pytestmark = pytest.mark.slow
-
-MISSING_ID = 2_000_000_000  # an integer id no test creates
 
 
 def each(contract: Contract, subtests: pytest.Subtests) -> Iterator[tuple[Model, Any]]:
@@ -61,6 +62,15 @@ def assert_fields(model: Model, sent: dict[str, Any], got: dict[str, Any]) -> No
             )
 
 
+def assert_references(model: Model, sent: dict[str, Any], got: dict[str, Any]) -> None:
+    """Every relation key sent is given back: the same id, or the same ids in any order."""
+    for relation in model.relations:
+        if relation.key in sent:
+            assert same_reference(relation, sent[relation.key], got[relation.key]), (
+                f"{model.name}.{relation.key}: sent {sent[relation.key]!r}, got {got[relation.key]!r}"
+            )
+
+
 def assert_object(model: Model, obj: dict[str, Any], owner: User | None) -> None:
     """An object of the contract: exactly id, fields, relations, timestamps (and owner_id)."""
     keys = model.response_keys
@@ -73,6 +83,12 @@ def assert_object(model: Model, obj: dict[str, Any], owner: User | None) -> None
             assert has_offset(obj[field.name]), f"{model.name}.{field.name} {obj[field.name]!r} has no offset"
         if field.type == "decimal" and obj[field.name] is not None:
             assert isinstance(obj[field.name], str), f"{model.name}.{field.name}: decimals are JSON strings"
+    for relation in model.relations:
+        value = obj[relation.key]
+        if relation.many:
+            assert isinstance(value, list) and all(is_id(i) for i in value), f"{model.name}.{relation.key} {value!r}"
+        else:
+            assert is_id(value) or (value is None and not relation.required), f"{model.name}.{relation.key} {value!r}"
     if model.owned and owner is not None:
         assert obj["owner_id"] == owner.id
 
@@ -80,12 +96,15 @@ def assert_object(model: Model, obj: dict[str, Any], owner: User | None) -> None
 def differences(model: Model, expected: dict[str, Any], got: dict[str, Any], *ignore: str) -> list[str]:
     """Keys whose values differ as values (one instant in two offsets is the same datetime)."""
     names = {f.name: f for f in model.fields}
+    relations = {r.key: r for r in model.relations}
     keys = (set(expected) | set(got)) - set(ignore)
     found = []
     for key in sorted(keys):
         a, b = expected.get(key, "<missing>"), got.get(key, "<missing>")
         if key in names:
             same = same_value(names[key], a, b)
+        elif key in relations:
+            same = same_reference(relations[key], a, b)
         elif key in ("created_at", "updated_at") and isinstance(a, str) and isinstance(b, str):
             same = parse_datetime(a) == parse_datetime(b)
         else:
@@ -93,6 +112,19 @@ def differences(model: Model, expected: dict[str, Any], got: dict[str, Any], *ig
         if not same:
             found.append(f"{key}: {a!r} != {b!r}")
     return found
+
+
+def other_reference(api: Api, relation: Relation, user: User | None, current: dict[str, Any]) -> Any:
+    """A valid value of ``relation`` for ``current`` other than the one it has: new targets (another
+    object of the model, for a reference to itself), or none at all where that is allowed."""
+    value = current[relation.key]
+    if relation.many and value:
+        return []
+    if relation.to_user and not relation.many and value is not None:
+        return value if relation.required else None  # the caller is the one user at hand
+    if relation.to_self:
+        return relation.value(api.new_object(api.contract.model(relation.source), user)["id"])
+    return relation.value(api.target_id(relation, user))
 
 
 def query_value(value: Any) -> str:
@@ -156,8 +188,7 @@ def test_create_with_every_field(api: Api, contract: Contract, alice: User | Non
             obj = expect(response, 201)
             assert_object(model, obj, alice)
             assert_fields(model, body, obj)
-            for relation in model.relations:
-                assert obj[relation.key] == body[relation.key]
+            assert_references(model, body, obj)
             location = response.headers.get("location")
             assert location, "201 needs a Location header" + describe(response)
             fetched = api.request("GET", urljoin(api.base_url + model.path, location), alice)
@@ -180,6 +211,10 @@ def test_create_with_required_fields_only(
                 expected = default_value(field) if field.has_default else None
                 got = obj[field.name]
                 assert same_value(field, expected, got), f"{field.name} not given: {got!r} != {expected!r}"
+            for relation in model.relations:
+                if relation.key not in body:
+                    got = obj[relation.key]
+                    assert got == relation.value(), f"{relation.key} not given: {got!r} != {relation.value()!r}"
 
 
 def test_create_without_a_required_field_is_422(
@@ -188,10 +223,10 @@ def test_create_without_a_required_field_is_422(
     for model, subtest in each(contract, subtests):
         with subtest:
             body = full_payload(model, 0, new_token(), api.relations(model, alice))
-            for field in model.required_fields:
-                partial = {k: v for k, v in body.items() if k != field.name}
+            for key in model.required_keys:
+                partial = {k: v for k, v in body.items() if k != key}
                 response = api.request("POST", model.path, alice, json=partial)
-                expect_validation_error(response, "body", field.name, context=f"POST without {field.name}")
+                expect_validation_error(response, "body", key, context=f"POST without {key}")
 
 
 def test_read_missing_is_404(api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests) -> None:
@@ -218,6 +253,7 @@ def test_put_replaces_the_object(api: Api, contract: Contract, alice: User | Non
             replaced = expect(response, 200)
             assert_object(model, replaced, alice)
             assert_fields(model, body, replaced)
+            assert_references(model, body, replaced)
             assert replaced["id"] == obj["id"]
             assert parse_datetime(replaced["created_at"]) == parse_datetime(obj["created_at"])
             assert not differences(model, replaced, expect(api.request("GET", model.item(obj["id"]), alice), 200))
@@ -229,14 +265,14 @@ def test_put_without_a_required_field_is_422(
 ) -> None:
     for model, subtest in each(contract, subtests):
         with subtest:
-            if not model.required_fields:
+            if not model.required_keys:
                 pytest.skip(f"{model.name} has no required field")
             obj = api.new_object(model, alice)
             body = full_payload(model, 1, new_token(), api.relations(model, alice))
-            for field in model.required_fields:
-                partial = {k: v for k, v in body.items() if k != field.name}
+            for key in model.required_keys:
+                partial = {k: v for k, v in body.items() if k != key}
                 response = api.request("PUT", model.item(obj["id"]), alice, json=partial)
-                expect_validation_error(response, "body", field.name, context=f"PUT without {field.name}")
+                expect_validation_error(response, "body", key, context=f"PUT without {key}")
             assert not differences(model, obj, expect(api.request("GET", model.item(obj["id"]), alice), 200))
 
 
@@ -254,6 +290,14 @@ def test_patch_changes_only_the_given_fields(
                 assert same_value(field, value, patched[field.name]), describe(response)
                 changed = differences(model, current, patched, field.name, "updated_at")
                 assert not changed, f"PATCH {field.name} changed other keys: {changed}"
+                current = patched
+            for relation in model.relations:
+                value = other_reference(api, relation, alice, current)
+                response = api.request("PATCH", model.item(current["id"]), alice, json={relation.key: value})
+                patched = expect(response, 200, f"PATCH {relation.key}")
+                assert same_reference(relation, value, patched[relation.key]), describe(response)
+                changed = differences(model, current, patched, relation.key, "updated_at")
+                assert not changed, f"PATCH {relation.key} changed other keys: {changed}"
                 current = patched
             response = api.request("PATCH", model.item(current["id"]), alice, json={})
             assert not differences(model, current, expect(response, 200), "updated_at"), "PATCH {} changed it"
@@ -278,6 +322,8 @@ def _sort_keys(model: Model) -> dict[str, Callable[[Any], Any]]:
     keys: dict[str, Callable[[Any], Any]] = {"id": int}
     for field in model.orderable:
         keys[field.name] = partial(sort_key, field)
+    for relation in model.foreign_keys:
+        keys[relation.key] = int
     keys["created_at"] = keys["updated_at"] = parse_datetime
     return keys
 
@@ -293,8 +339,11 @@ def test_order_by_every_scalar_field(api: Api, contract: Contract, subtests: pyt
                 for descending in (False, True):
                     order_by = f"-{name}" if descending else name
                     page = api.list(model, user, order_by=order_by, limit=100)
-                    keys = [key(item[name]) for item in page["items"] if item["id"] in ours]
-                    assert len(keys) == 3, f"order_by={order_by}: our objects are not all on the page"
+                    values = [item[name] for item in page["items"] if item["id"] in ours]
+                    assert len(values) == 3, f"order_by={order_by}: our objects are not all on the page"
+                    if None in values:
+                        continue  # where nulls sort is the database's choice; see test_relationships
+                    keys = [key(value) for value in values]
                     assert keys == sorted(keys, reverse=descending), f"order_by={order_by} gave {keys}"
 
 
@@ -313,7 +362,7 @@ def test_exact_match_filters(api: Api, contract: Contract, subtests: pytest.Subt
     for model, subtest in each(contract, subtests):
         with subtest:
             keys = [f.name for f in model.filters]
-            keys += [r.key for r in model.relations if r.kind == "many_to_one"]
+            keys += [r.key for r in model.foreign_keys]
             if not keys:
                 pytest.skip(f"{model.name} has no filterable field")
             token = new_token()
@@ -390,19 +439,6 @@ def test_unique_field_taken_is_409(api: Api, contract: Contract, alice: User | N
                 expect_error(api.request("POST", model.path, alice, json=body), 409)
                 patch = {field.name: taken[field.name]}
                 expect_error(api.request("PATCH", model.item(other["id"]), alice, json=patch), 409)
-
-
-def test_foreign_key_to_a_missing_object_is_422(
-    api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests
-) -> None:
-    for model, subtest in each(contract, subtests):
-        with subtest:
-            keys = [r.key for r in model.relations if r.kind == "many_to_one"]
-            if not keys:
-                pytest.skip(f"{model.name} has no many-to-one relation")
-            for key in keys:
-                body = full_payload(model, 0, new_token(), api.relations(model, alice)) | {key: MISSING_ID}
-                expect_validation_error(api.request("POST", model.path, alice, json=body), "body", key)
 
 
 # -- ownership and authentication ----------------------------------------------------------------

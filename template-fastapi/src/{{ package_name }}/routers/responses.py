@@ -10,4 +10,5 @@ UNAUTHORIZED: Responses = {401: {"model": Message, "description": "Missing or in
 NOT_FOUND: Responses = {404: {"model": Message, "description": "Not found"}}
 CONFLICT: Responses = {409: {"model": Message, "description": "A unique field is taken"}}
 INVALID: Responses = {422: {"model": ValidationErrorBody, "description": "Validation error"}}
+NOT_IMPLEMENTED: Responses = {501: {"model": Message, "description": "Not implemented yet"}}
 TOO_MANY: Responses = {429: {"model": Message, "description": "Too many failed logins"}}
