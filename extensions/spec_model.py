@@ -525,6 +525,18 @@ class Field:
         return f"{base} | None" if self.nullable else base
 
     @property
+    def column_arguments(self) -> str:
+        """What follows the type in ``mapped_column(...)``."""
+        parts = [self.column_type]
+        if self.unique:
+            parts += ["unique=True", "index=True"]
+        elif self.index:
+            parts.append("index=True")
+        if self.type == "json":  # JsonValue admits None, so the column must say it is NOT NULL
+            parts.append(f"nullable={self.nullable}")
+        return ", ".join(parts)
+
+    @property
     def column_type(self) -> str:
         """The SQLAlchemy column type, as written in the model (and, with ``sa.``, the migration)."""
         spec = self.spec
@@ -997,6 +1009,8 @@ def router_imports(res: list[Resource], endpoints: list[dict[str, Any]], prefix:
         names.append(("..dependencies", "CurrentUser"))
     if gated_resources(res, endpoints, prefix):
         names.append(("..dependencies", "current_user"))
+    if any(not r.owned and any(rel.target_owned for rel in r.relations) for r in res):
+        names.append(("..dependencies", "OptionalUser"))
     return import_block(names)
 
 

@@ -5,15 +5,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from specgen import default_seeds, random_spec
 from support import Project, build_project, drop_postgres_database, load_spec
 
-# The generated projects every slow test shares: (spec, database type).
-PROJECTS = {
-    "s01-sqlite": ("s01-todo", "SQLite"),
-    "s01-postgres": ("s01-todo", "PostgreSQL"),
-    "all-types": ("all-types", "SQLite"),
-    "blog-postgres": ("blog-fastapi", "PostgreSQL"),
+RANDOM_SEEDS = default_seeds(2)
+
+# The generated projects every slow test shares: how to get each one's spec.
+PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
+    "s01-sqlite": lambda: load_spec("s01-todo", database__type="SQLite"),
+    "s01-postgres": lambda: load_spec("s01-todo", database__type="PostgreSQL"),
+    "all-types": lambda: load_spec("all-types"),
+    "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL"),
+    "random-1": lambda: random_spec(RANDOM_SEEDS[0], "SQLite"),
+    "random-2": lambda: random_spec(RANDOM_SEEDS[1], "PostgreSQL"),
 }
+
+
+def pytest_report_header() -> str:
+    return f"random specs: SPEC_SEED={','.join(map(str, RANDOM_SEEDS))} (set it to replay them)"
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +33,7 @@ def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
 
     def get(key: str) -> Project:
         if key not in built:
-            spec_name, database = PROJECTS[key]
-            spec: dict[str, Any] = load_spec(spec_name, database__type=database)
-            built[key] = build_project(spec, Path(root) / key)
+            built[key] = build_project(PROJECTS[key](), Path(root) / key)
         return built[key]
 
     yield get

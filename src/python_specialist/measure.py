@@ -74,9 +74,7 @@ class MeasureError(RuntimeError):
 # ---------------------------------------------------------------------------
 
 
-def artefacts(
-    project: Path, package: str, categories: Sequence[str] = ARTEFACT_CATEGORIES
-) -> dict[str, list[str]]:
+def artefacts(project: Path, package: str, categories: Sequence[str] = ARTEFACT_CATEGORIES) -> dict[str, list[str]]:
     """The generated files of ``categories``, as sorted POSIX paths relative to ``project``.
 
     The categories are those of :func:`artefact_category`, plus ``auth`` (:data:`AUTH_FILES`).

@@ -7,6 +7,7 @@ file path, so the suite derives them by the very rules the templates use.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -53,6 +54,11 @@ class FieldLike(Protocol):
 
     @property
     def orderable(self) -> bool: ...
+
+
+def path_shape(path: str) -> str:
+    """A path template without the names of its parameters: ``/items/{id}`` -> ``/items/{}``."""
+    return re.sub(r"\{[^}/]*\}", "{}", path.rstrip("/"))
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ class Contract:
     prefix: str
     auth: bool
     models: tuple[Model, ...]
+    custom: frozenset[tuple[str, str]]  # (METHOD, path) of the endpoints that are not CRUD: they answer 501
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Contract:
@@ -186,7 +193,14 @@ class Contract:
                     public=public if auth else frozenset(CRUD_OPERATIONS),
                 )
             )
-        return cls(spec=spec, prefix=prefix, auth=auth, models=tuple(models))
+        custom = frozenset(
+            (e.method, path_shape(prefix + e.path)) for e in sm.custom_endpoints(endpoints, prefix, raw_models, auth)
+        )
+        return cls(spec=spec, prefix=prefix, auth=auth, models=tuple(models), custom=custom)
+
+    def is_custom(self, method: str, path: str) -> bool:
+        """Whether ``method path`` (an OpenAPI path template) is an endpoint of the spec that is not CRUD."""
+        return (method.upper(), path_shape(path)) in self.custom
 
     def model(self, name: str) -> Model:
         return next(m for m in self.models if m.name == name)

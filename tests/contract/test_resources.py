@@ -377,6 +377,25 @@ def test_exact_match_filters(api: Api, contract: Contract, subtests: pytest.Subt
                 assert page["total"] == len(page["items"]) or page["total"] > 100
 
 
+@pytest.mark.parametrize("value", [2**63, -(2**80)], ids=["2**63", "-2**80"])
+def test_filter_values_beyond_any_id_are_not_server_errors(
+    api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests, value: int
+) -> None:
+    """An integer too large for any column matches nothing (200) or is refused (422), never a 5xx."""
+    for model, subtest in each(contract, subtests):
+        with subtest:
+            keys = [f.name for f in model.filters if f.type == "integer"] + [r.key for r in model.foreign_keys]
+            if not keys:
+                pytest.skip(f"{model.name} has no integer filter")
+            for key in keys:
+                response = api.request("GET", model.path, alice, params={key: value})
+                if response.status_code == 422:
+                    expect_validation_error(response, "query", key, context=f"?{key}={value}")
+                else:
+                    page = expect(response, 200, f"?{key}={value}: 200 (no match) or 422")
+                    assert page["total"] == 0 and page["items"] == [], describe(response)
+
+
 # -- validation ----------------------------------------------------------------------------------
 
 

@@ -59,3 +59,13 @@ async def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def optional_user(
+    request: Request, accounts: AccountsDep, token: Annotated[str | None, Depends(bearer)]
+) -> User | None:
+    """The caller when a token is given (a bad one is still a 401), None for anonymous calls."""
+    return await current_user(request, accounts, token) if token else None
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]

@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,11 +33,15 @@ class CRUDService(Generic[ModelT]):
         model: type[ModelT],
         owner_id: int | None,
         references: Sequence[Reference] = (),
+        caller_id: int | None = None,
     ) -> None:
         self.session = session
         self.model = model
         self.owner_id = owner_id
         self.references = references
+        # Whose objects a scoped reference may point at: the owner's, or the caller's when the
+        # model itself is shared (nobody's, for an anonymous caller).
+        self.caller_id = owner_id if caller_id is None else caller_id
         self.label = model.__name__
 
     def _scoped(self, statement: Select[ModelT]) -> Select[ModelT]:
@@ -57,8 +61,9 @@ class CRUDService(Generic[ModelT]):
         column = getattr(self.model, order_by.removeprefix("-"))
         ordering = column.desc() if order_by.startswith("-") else column.asc()
         statement = statement.order_by(ordering, self.model.id).limit(limit).offset(offset)
-        items = (await self.session.scalars(statement)).all()
-        return list(items), total or 0
+        items = list((await self.session.scalars(statement)).all())
+        await self._load_collections(items)
+        return items, total or 0
 
     async def get(self, object_id: int) -> ModelT:
         statement = self._scoped(select(self.model).where(self.model.id == object_id))
@@ -66,6 +71,7 @@ class CRUDService(Generic[ModelT]):
         if obj is None:
             msg = f"{self.label} {object_id} not found"
             raise NotFoundError(msg)
+        await self._load_collections([obj])
         return obj
 
     async def create(self, values: Mapping[str, Any]) -> ModelT:
@@ -74,6 +80,7 @@ class CRUDService(Generic[ModelT]):
             obj.owner_id = self.owner_id
         self.session.add(obj)
         await self._commit(f"{self.label} conflicts with an existing one (a unique field is taken)")
+        await self._load_collections([obj])
         return obj
 
     async def update(self, object_id: int, values: Mapping[str, Any]) -> ModelT:
@@ -104,13 +111,22 @@ class CRUDService(Generic[ModelT]):
                 resolved[reference.attribute] = [*targets]
         return resolved
 
+    async def _load_collections(self, objects: Sequence[ModelT]) -> None:
+        """Load the many-to-many collections eager loading left out (it stops one level deep
+        on a model that refers to itself), so that reading `*_ids` never does I/O."""
+        names = [reference.attribute for reference in self.references if reference.attribute]
+        for obj in objects:
+            unloaded = [name for name in names if name in inspect(obj).unloaded]
+            if unloaded:
+                await self.session.refresh(obj, unloaded)
+
     async def _targets(self, reference: Reference, ids: Sequence[int]) -> Sequence[IdMixin]:
         if not ids:
             return ()
         target = reference.target
         statement = select(target).where(target.id.in_(ids))
-        if reference.scoped and self.owner_id is not None and issubclass(target, OwnedMixin):
-            statement = statement.where(target.owner_id == self.owner_id)
+        if reference.scoped and issubclass(target, OwnedMixin):
+            statement = statement.where(target.owner_id == self.caller_id)
         return (await self.session.scalars(statement)).all()
 
     async def _commit(self, conflict: str) -> None:
