@@ -377,11 +377,12 @@ def test_exact_match_filters(api: Api, contract: Contract, subtests: pytest.Subt
                 assert page["total"] == len(page["items"]) or page["total"] > 100
 
 
-@pytest.mark.parametrize("value", [2**63, -(2**80)], ids=["2**63", "-2**80"])
+@pytest.mark.parametrize("value", [2**31, 2**63, -(2**80)], ids=["2**31", "2**63", "-2**80"])
 def test_filter_values_beyond_any_id_are_not_server_errors(
     api: Api, contract: Contract, alice: User | None, subtests: pytest.Subtests, value: int
 ) -> None:
-    """An integer too large for any column matches nothing (200) or is refused (422), never a 5xx."""
+    """An integer beyond the ids and integer columns (32-bit and 64-bit) matches nothing (200) or is
+    refused (422); never a 5xx."""
     for model, subtest in each(contract, subtests):
         with subtest:
             keys = [f.name for f in model.filters if f.type == "integer"] + [r.key for r in model.foreign_keys]
