@@ -11,21 +11,11 @@ import random
 import zlib
 from typing import Any
 
-FIELD_TYPES = [
-    "string",
-    "text",
-    "integer",
-    "float",
-    "decimal",
-    "boolean",
-    "date",
-    "datetime",
-    "email",
-    "url",
-    "uuid",
-    "enum",
-    "json",
-]
+from python_specialist.mapping import TEMPLATE_ROOT
+from python_specialist.validation import load_spec_model
+
+# The field types of spec-format.md, as the templates' own spec model lists them.
+FIELD_TYPES: list[str] = list(load_spec_model(TEMPLATE_ROOT).FIELD_TYPES)
 MODEL_WORDS = ["Book", "Shelf", "Author", "Order", "Parcel", "Invoice", "Garden", "Plant", "Sensor", "Ticket"]
 FIELD_WORDS = ["label", "summary", "amount", "weight", "price", "flag", "due", "seen", "contact", "link"]
 FIELD_WORDS += ["ref", "state", "extra", "code", "note", "size", "level", "score", "origin", "mood"]
