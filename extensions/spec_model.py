@@ -755,6 +755,7 @@ class Resource:
     fields: list[Field]
     path_override: str | None = None
     relations: list[Relation] = field(default_factory=list)
+    protected: bool = False  # another model refers to it with on_delete "protect": delete may be 409
 
     @property
     def foreign_keys(self) -> list[Relation]:
@@ -801,7 +802,9 @@ class Resource:
     @property
     def filter_params(self) -> list[tuple[str, str]]:
         """Exact-match filters of the list endpoint: (query parameter, Python type)."""
-        return [(f.name, f.py_type) for f in self.filters] + [(r.field, "int") for r in self.foreign_keys]
+        return [(f.name, "IntFilter" if f.type == "integer" else f"{f.py_type} | None") for f in self.filters] + [
+            (r.field, "IdFilter") for r in self.foreign_keys
+        ]
 
     @property
     def uniques(self) -> list[Field]:
@@ -866,6 +869,9 @@ def resources(models: list[Any], auth_enabled: bool = True) -> list[Resource]:
                 relations=relations,
             )
         )
+    protected = {rel.target for r in result for rel in r.foreign_keys if rel.on_delete == "protect"}
+    for resource in result:
+        resource.protected = resource.name in protected
     return _dependencies_first(result)
 
 
@@ -996,6 +1002,10 @@ def router_imports(res: list[Resource], endpoints: list[dict[str, Any]], prefix:
     names = [("typing", "Annotated"), ("..database", "SessionDep"), ("..services.crud", "CRUDService")]
     names += [("fastapi", n) for n in ("APIRouter", "Depends", "Query", "Request", "Response", "status")]
     names += [("..schemas.common", "Page"), ("..schemas.common", "PageParams"), (".params", "ObjectId")]
+    if any(f.type == "integer" for r in res for f in r.filters):
+        names.append((".params", "IntFilter"))
+    if any(r.foreign_keys for r in res):
+        names.append((".params", "IdFilter"))
     names += [(".responses", n) for n in ("CONFLICT", "NOT_FOUND", "UNAUTHORIZED")]
     if any(r.relations for r in res):
         names.append(("..services.crud", "Reference"))

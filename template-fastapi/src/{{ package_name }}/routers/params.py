@@ -2,7 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 
-# Ids are 32-bit integers in every database; a larger one is a 422, never a database error.
+# Ids and integer columns are 32-bit in every database: a wider value is a 422, never a
+# database error.
 ObjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+IdFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+IntFilter = Annotated[int | None, Query(ge=-(2**31), le=2**31 - 1)]
