@@ -597,8 +597,9 @@ class Field:
 
     @property
     def create_annotation(self) -> str:
-        """The annotation in the Create schema, constraints included."""
-        return self._annotation(self.nullable)
+        """The annotation in the Create schema, constraints included (JSON's null is a value of
+        ``JsonValue``, so a required json field refuses it explicitly)."""
+        return self._annotation(self.nullable, not_null=self.type == "json" and not self.nullable)
 
     @property
     def update_annotation(self) -> str:

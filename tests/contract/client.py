@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -162,32 +163,51 @@ class Api:
         created: dict[str, Any] = expect(self.request("POST", model.path, user, json=body), 201)
         return created
 
-    def relations(self, model: Model, user: User | None) -> dict[str, Any]:
-        """The relation keys of a full body: each refers to new objects of its target (made with their
-        own required references in turn, down the chain), to the caller for a ``User`` target, and to
-        nothing for a reference of a model to itself (always optional)."""
-        return {relation.key: self.reference(relation, user) for relation in model.relations}
+    def relations(self, model: Model, user: User | None, trail: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The relation keys of a full body: each refers to a new object of its target (made with its
+        own references in turn, down the chain), to the caller for a ``User`` target, and to nothing
+        for a reference of a model to itself (always optional).
 
-    def reference(self, relation: Relation, user: User | None) -> Any:
+        many_to_one references never form a cycle (the spec refuses them), but many_to_many links may
+        (``A.b_ids -> B``, ``B.a_id -> A``): a link whose target would need a new object of a model
+        already being built (``trail``) is left empty. So the chain is finite, and making an object
+        of a model makes no other object of that model (the list tests count them)."""
+        trail = trail | {model.name}
+        return {relation.key: self.reference(relation, user, trail) for relation in model.relations}
+
+    def reference(self, relation: Relation, user: User | None, trail: frozenset[str] = frozenset()) -> Any:
         """A valid value of ``relation`` for ``user``'s bodies (see ``relations``)."""
-        if relation.to_self:
+        loops = relation.many and not relation.to_user and bool(self.contract.builds(relation.target) & trail)
+        if relation.to_self or loops:
             return relation.value()
-        return relation.value(self.target_id(relation, user))
+        return relation.value(self.target_id(relation, user, trail))
 
-    def target_id(self, relation: Relation, user: User | None) -> int:
+    def target_id(self, relation: Relation, user: User | None, trail: frozenset[str] = frozenset()) -> int:
         """The id of an object ``relation`` may refer to in ``user``'s bodies: the caller itself for a
         ``User`` target, else a new object of the target (owned by ``user`` where targets are owned)."""
         if relation.to_user:
             assert user is not None, f"{relation.source}.{relation.name} refers to a user"
             return user.id
-        target_id: int = self.new_object(self.contract.model(relation.target), user)["id"]
+        target = self.contract.model(relation.target)
+        body = full_payload(target, 0, new_token(), self.relations(target, user, trail))
+        target_id: int = self.create(target, user, body)["id"]
         return target_id
 
     def new_object(self, model: Model, user: User | None, variant: int = 0, token: str = "") -> dict[str, Any]:
-        """Create an object with every field given; returns the API's object."""
+        """Create an object with every field given (and its references); returns the API's object."""
         body = full_payload(model, variant, token or new_token(), self.relations(model, user))
         return self.create(model, user, body)
 
     def list(self, model: Model, user: User | None, **params: Any) -> dict[str, Any]:
         page: dict[str, Any] = expect(self.request("GET", model.path, user, params=params), 200)
         return page
+
+    def list_all(self, model: Model, user: User | None, **params: Any) -> builtins.list[dict[str, Any]]:
+        """Every item the list gives ``user`` (page after page of 100), in the list's order."""
+        items: builtins.list[dict[str, Any]] = []
+        while True:
+            page = self.list(model, user, **params, limit=100, offset=len(items))
+            items += page["items"]
+            if not page["items"] or len(items) >= page["total"]:
+                assert len(items) == page["total"], f"{model.path}: {len(items)} items but total {page['total']}"
+                return items

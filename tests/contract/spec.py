@@ -204,3 +204,14 @@ class Contract:
 
     def model(self, name: str) -> Model:
         return next(m for m in self.models if m.name == name)
+
+    def builds(self, name: str) -> set[str]:
+        """The models a new object of ``name`` needs objects of: itself and, down its many-to-one
+        references (self references and users aside), every model they lead to."""
+        found, todo = {name}, [name]
+        while todo:
+            for relation in self.model(todo.pop()).foreign_keys:
+                if not relation.to_user and not relation.to_self and relation.target not in found:
+                    found.add(relation.target)
+                    todo.append(relation.target)
+        return found
