@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from specgen import default_seeds, random_spec
-from support import Project, build_project, drop_postgres_database, load_spec
+from support import Project, as_flask, build_project, drop_postgres_database, load_spec
 
-RANDOM_SEEDS = default_seeds(2)
+RANDOM_SEEDS = default_seeds(3)
 
 # The generated projects every slow test shares: how to get each one's spec.
 PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -18,6 +18,9 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL"),
     "random-1": lambda: random_spec(RANDOM_SEEDS[0], "SQLite"),
     "random-2": lambda: random_spec(RANDOM_SEEDS[1], "PostgreSQL"),
+    "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite")),
+    "flask-blog-postgres": lambda: as_flask(load_spec("blog-fastapi", database__type="PostgreSQL")),
+    "flask-random": lambda: as_flask(random_spec(RANDOM_SEEDS[2], "SQLite")),
 }
 
 

@@ -23,10 +23,10 @@ FIELD_WORDS += ["ref", "state", "extra", "code", "note", "size", "level", "score
 
 def default_seeds(count: int) -> list[int]:
     """``SPEC_SEED`` (comma-separated), or seeds that change every day and agree across processes."""
-    if configured := os.environ.get("SPEC_SEED"):
-        return [int(seed) for seed in configured.split(",")][:count]
+    configured = [int(seed) for seed in os.environ.get("SPEC_SEED", "").split(",") if seed.strip()]
     today = dt.date.today().isoformat()
-    return [zlib.crc32(f"{today}-{i}".encode()) for i in range(count)]
+    daily = [zlib.crc32(f"{today}-{i}".encode()) for i in range(count)]
+    return (configured + daily[len(configured) :])[:count]
 
 
 def random_spec(seed: int, database: str = "SQLite") -> dict[str, Any]:

@@ -38,6 +38,16 @@ def load_spec(name: str, **overrides: Any) -> dict[str, Any]:
     return spec
 
 
+def as_flask(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with the framework switched to Flask (sync; no FastAPI BackgroundTasks)."""
+    spec = copy.deepcopy(spec)
+    spec.setdefault("backend_architecture", {}).update(framework="Flask", async_support=False)
+    spec.setdefault("database", {})["async"] = False
+    if spec.get("background_tasks", {}).get("library") == "FastAPI BackgroundTasks":
+        spec["background_tasks"]["library"] = "none"
+    return spec
+
+
 def generate(spec: Mapping[str, Any], dest: Path, skip_tasks: bool = False, **extra_answers: Any) -> Path:
     """Render the template for ``spec`` into ``dest`` (hooks included unless skipped)."""
     answers = {**spec_to_answers(copy.deepcopy(dict(spec))), **extra_answers}

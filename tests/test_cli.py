@@ -77,7 +77,14 @@ BROKEN = {
     ),
     "framework not supported yet": (
         changed(s01(), **{"backend_architecture.framework": "Django", "database.orm": "Django ORM"}),
-        "backend_architecture.framework: 'Django' is not supported yet (supported: FastAPI)",
+        "backend_architecture.framework: 'Django' is not supported yet (supported: FastAPI, Flask)",
+    ),
+    "async Flask": (
+        changed(
+            s01(),
+            **{"backend_architecture.framework": "Flask", "background_tasks.library": "none", "database.async": False},
+        ),
+        "backend_architecture.async_support: true is not supported with Flask",
     ),
     "database not supported yet": (
         changed(s01(), **{"database.type": "MySQL"}),

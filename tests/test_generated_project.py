@@ -88,8 +88,10 @@ def test_compose_file_parses(project: Project) -> None:
         ("s01-todo", {}),
         ("s01-todo", {"database_type": "SQLite", "background_tasks_library": "FastAPI BackgroundTasks"}),
         ("all-types", {}),
+        ("all-types", {"framework": "Flask", "async_support": False, "database_async": False}),
+        ("blog-fastapi", {"framework": "Flask", "async_support": False, "database_async": False}),
     ],
-    ids=["s01", "s01-sqlite-tasks", "all-types"],
+    ids=["s01", "s01-sqlite-tasks", "all-types", "flask-all-types", "flask-blog"],
 )
 def test_rendered_code_needs_no_formatting(tmp_path: Path, spec_name: str, answers: dict[str, str]) -> None:
     """The template itself renders ruff-clean code: `copier update` then diffs clean files."""

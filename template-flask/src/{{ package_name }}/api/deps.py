@@ -1,0 +1,39 @@
+"""What the views need from the request: the account service and the caller."""
+
+from flask import request
+
+from ..core.errors import AuthenticationError
+from ..core.security import InvalidTokenError
+from ..extensions import db, security
+from ..models.user import User
+from ..services.accounts import AccountService
+
+
+def accounts() -> AccountService:
+    return AccountService(db.session, security.passwords, security.tokens)
+
+
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer ...` header, if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def current_user() -> User:
+    """The caller, from a valid access token; anything else is a 401."""
+    token = bearer_token()
+    if token is None:
+        raise AuthenticationError
+    try:
+        claims = security.tokens.decode(token, "access")
+    except InvalidTokenError as exc:
+        raise AuthenticationError("Invalid or expired token") from exc
+    user = accounts().active_user(claims.user_id)
+    if user is None:
+        raise AuthenticationError("Invalid or expired token")
+    return user
+
+
+def optional_user() -> User | None:
+    """The caller when a token is given (a bad one is still a 401), None for anonymous calls."""
+    return current_user() if bearer_token() else None

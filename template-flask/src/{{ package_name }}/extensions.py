@@ -1,0 +1,53 @@
+"""The application's extensions, created once here and bound to the app in `create_app`."""
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask_cors import CORS
+
+from .core.config import Settings
+from .core.security import Passwords, Tokens
+from .core.throttle import LoginThrottle
+from .database import Database
+
+
+@dataclass
+class _SecurityState:
+    passwords: Passwords
+    tokens: Tokens
+    login_throttle: LoginThrottle
+
+
+class Security:
+    """Password hashing, JWTs and the failed-login throttle of the application."""
+
+    def init_app(self, app: Flask, settings: Settings) -> None:
+        app.extensions["security"] = _SecurityState(
+            passwords=Passwords(settings),
+            tokens=Tokens(settings),
+            login_throttle=LoginThrottle(
+                settings.login_max_failures, settings.login_window_seconds
+            ),
+        )
+
+    @property
+    def passwords(self) -> Passwords:
+        return self._state().passwords
+
+    @property
+    def tokens(self) -> Tokens:
+        return self._state().tokens
+
+    @property
+    def login_throttle(self) -> LoginThrottle:
+        return self._state().login_throttle
+
+    @staticmethod
+    def _state() -> _SecurityState:
+        state: _SecurityState = current_app.extensions["security"]
+        return state
+
+
+db = Database()
+security = Security()
+cors = CORS()

@@ -1,0 +1,1 @@
+"""Data access and the rules around it, free of HTTP."""
