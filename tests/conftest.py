@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from specgen import default_seeds, random_spec
-from support import Project, as_flask, build_project, drop_postgres_database, load_spec
+from support import Project, as_django, as_flask, build_project, drop_postgres_database, load_spec
 
-RANDOM_SEEDS = default_seeds(3)
+RANDOM_SEEDS = default_seeds(4)
 
 # The generated projects every slow test shares: how to get each one's spec.
 PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -21,6 +21,9 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite")),
     "flask-blog-postgres": lambda: as_flask(load_spec("blog-fastapi", database__type="PostgreSQL")),
     "flask-random": lambda: as_flask(random_spec(RANDOM_SEEDS[2], "SQLite")),
+    "django-s01-sqlite": lambda: as_django(load_spec("s01-todo", database__type="SQLite")),
+    "django-blog-postgres": lambda: load_spec("blog"),
+    "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
 }
 
 

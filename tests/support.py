@@ -48,6 +48,14 @@ def as_flask(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+def as_django(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with the framework switched to Django (Django ORM, sync, no FastAPI BackgroundTasks)."""
+    spec = as_flask(spec)
+    spec["backend_architecture"]["framework"] = "Django"
+    spec["database"]["orm"] = "Django ORM"
+    return spec
+
+
 def generate(spec: Mapping[str, Any], dest: Path, skip_tasks: bool = False, **extra_answers: Any) -> Path:
     """Render the template for ``spec`` into ``dest`` (hooks included unless skipped)."""
     answers = {**spec_to_answers(copy.deepcopy(dict(spec))), **extra_answers}

@@ -266,10 +266,10 @@ def _restriction_errors(spec: dict[str, Any]) -> list[str]:
         for path in ("backend_architecture.async_support", "database.async"):
             if lookup(spec, path) is False:
                 errors.append(f"{path}: false is not supported yet with FastAPI (supported: true)")
-    if framework_of(spec) == "Flask":
+    if framework_of(spec) in ("Flask", "Django"):
         for path in ("backend_architecture.async_support", "database.async"):
             if lookup(spec, path) is True:
-                errors.append(f"{path}: true is not supported with Flask, which serves WSGI (supported: false)")
+                errors.append(f"{path}: true is not supported with {framework_of(spec)} yet (supported: false)")
     providers = lookup(spec, "authentication.providers", ["local"])
     if providers != ["local"]:
         shown = json.dumps(providers)

@@ -1,0 +1,348 @@
+"""Django renderings of the normalised spec (``spec_model.resources``) for ``template-django``.
+
+The filters here take ``spec_model``'s ``Field``, ``Relation`` and ``Resource`` objects (read by
+duck typing, so this file imports nothing from it) and return the Python source of a Django model
+field, of its migration twin, or of a DRF serializer field. Model and migration share one
+function, so that ``makemigrations --check`` finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+INT32 = (-(2**31), 2**31 - 1)
+LINE_LENGTH = 100  # the generated projects' ruff line length
+ON_DELETE = {"cascade": "models.CASCADE", "set_null": "models.SET_NULL", "protect": "models.PROTECT"}
+APP_LABEL = "resources"
+
+
+def _literal(value: Any) -> str:
+    """A JSON value as Python source (double-quoted strings, as ruff format writes them)."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return repr(value)
+
+
+def default_source(field: Any, migration: bool = False) -> str | None:
+    """The Python source of a field's spec default, or None when it has none (or null)."""
+    if not field.has_default or field.default is None:
+        return None
+    value, kind = field.default, field.type
+    if kind == "enum":
+        return _literal(value) if migration else f"{field.enum_class}.{_member(field, value)}"
+    if kind == "decimal":
+        return f"decimal.Decimal({_literal(str(value))})"
+    if kind == "date":
+        parsed = dt.date.fromisoformat(value)
+        return f"datetime.date({parsed.year}, {parsed.month}, {parsed.day})"
+    if kind == "datetime":
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        parsed = parsed.astimezone(dt.UTC)
+        parts = [parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second]
+        if parsed.microsecond:
+            parts.append(parsed.microsecond)
+        return f"datetime.datetime({', '.join(map(str, parts))}, tzinfo=datetime.UTC)"
+    if kind == "uuid":
+        return f"uuid.UUID({_literal(value)})"
+    if kind == "float":
+        return repr(float(value))
+    return _literal(value)
+
+
+def _member(field: Any, value: str) -> str:
+    return str(next(member for member, choice in field.choices if choice == value))
+
+
+@dataclass
+class Call:
+    """A bracketed expression: ``opening`` + comma-separated ``items`` + ``closing``."""
+
+    opening: str
+    items: list[Any]
+    closing: str = ")"
+
+    def __str__(self) -> str:
+        return self.opening + ", ".join(str(item) for item in self.items) + self.closing
+
+    @property
+    def is_call(self) -> bool:
+        """A call (whose arguments ruff may keep on one indented line), not a literal collection
+        (which ruff splits one item per line as soon as it does not fit)."""
+        head = self.opening[:-1]
+        return self.opening.endswith("(") and bool(head) and (head[-1].isalnum() or head[-1] in "_]")
+
+
+def fmt(expr: Any, indent: int, suffix: str = "") -> str:
+    """``expr`` laid out as ruff format would: on one line; else (a call) its arguments on one
+    indented line; else one item per line (each laid out the same way) with a trailing comma."""
+    pad, inner = " " * indent, " " * (indent + 4)
+    if not isinstance(expr, Call) or len(pad + str(expr) + suffix) <= LINE_LENGTH:
+        return f"{pad}{expr}{suffix}"
+    joined = ", ".join(str(item) for item in expr.items)
+    if expr.is_call and len(inner + joined) <= LINE_LENGTH:
+        return f"{pad}{expr.opening}\n{inner}{joined}\n{pad}{expr.closing}{suffix}"
+    body = "".join(fmt(item, indent + 4, ",") + "\n" for item in expr.items)
+    return f"{pad}{expr.opening}\n{body}{pad}{expr.closing}{suffix}"
+
+
+def fmt_pragma(expr: Any, indent: int, pragma: str) -> str:
+    """``fmt`` with a pragma comment (``# type: ignore[...]``) where mypy reads it: the first line.
+    ruff format leaves pragma comments out of the line length."""
+    text = fmt(expr, indent)
+    if not pragma:
+        return text
+    first, newline, rest = text.partition("\n")
+    return f"{first}  {pragma}{newline}{rest}"
+
+
+def assign(name: str, expr: Any) -> Any:
+    """``name = expr`` as a Call that ``fmt`` can lay out."""
+    if isinstance(expr, Call):
+        return Call(f"{name} = {expr.opening}", expr.items, expr.closing)
+    return f"{name} = {expr}"
+
+
+def tuple_assign(indent: int, name: str, values: list[str]) -> str:
+    """``name = ("a", "b")`` (strings), laid out as ruff format would."""
+    items = [_literal(value) for value in values]
+    if len(items) == 1:
+        return f"{' ' * indent}{name} = ({items[0]},)"
+    return fmt(Call(f"{name} = (", items), indent)
+
+
+def model_field(field: Any, migration: bool = False) -> Call:
+    """``models.CharField(max_length=200, ...)`` for a spec field (the model's and the migration's)."""
+    spec, kind = field.spec, field.type
+    args: list[Any] = []
+    if kind == "string":
+        call = "models.CharField"
+        args.append(f"max_length={spec.get('max_length', 255)}")
+    elif kind == "enum":
+        call = "models.CharField"
+        args.append(f"max_length={max(len(c) for c in spec['choices'])}")
+        if migration:
+            args.append(Call("choices=[", [f"({_literal(c)}, {_literal(c)})" for _, c in field.choices], "]"))
+        else:
+            args.append(f"choices={field.enum_class}")
+    elif kind == "email":
+        call = "models.EmailField"
+        args.append("max_length=320")
+    elif kind == "url":
+        call = "models.URLField"
+        args.append("max_length=2048")
+    elif kind == "decimal":
+        call = "models.DecimalField"
+        args += [f"max_digits={spec.get('max_digits', 12)}", f"decimal_places={spec.get('decimal_places', 2)}"]
+    else:
+        call = {
+            "text": "models.TextField",
+            "integer": "models.IntegerField",
+            "float": "models.FloatField",
+            "boolean": "models.BooleanField",
+            "date": "models.DateField",
+            "datetime": "models.DateTimeField",
+            "uuid": "models.UUIDField",
+            "json": "models.JSONField",
+        }[kind]
+    if (default := default_source(field, migration)) is not None:
+        args.append(f"default={default}")
+    if not field.required:
+        args.append("blank=True")
+    if field.nullable:
+        args.append("null=True")
+    if field.unique:
+        args.append("unique=True")
+    elif field.index:
+        args.append("db_index=True")
+    return Call(f"{call}(", args)
+
+
+def _target(relation: Any, migration: bool) -> str:
+    if relation.target == "User":
+        return "settings.AUTH_USER_MODEL"
+    if migration:
+        return _literal(f"{APP_LABEL}.{relation.target.lower()}")
+    return _literal("self" if relation.target == relation.source else relation.target)
+
+
+def relation_field(relation: Any, migration: bool = False) -> Call:
+    """The ForeignKey or ManyToManyField of a relationship (no reverse accessor: ``related_name="+"``)."""
+    target = _target(relation, migration)
+    if relation.many:
+        args = [target]
+        if relation.target == relation.source:
+            args.append("symmetrical=False")
+        args += ["blank=True", 'related_name="+"']
+        return Call("models.ManyToManyField(", args)
+    args = [target, f"on_delete={ON_DELETE[relation.on_delete]}"]
+    if relation.nullable:
+        args += ["blank=True", "null=True"]
+    args.append('related_name="+"')
+    return Call("models.ForeignKey(", args)
+
+
+def _field_class(field: Any) -> tuple[str, list[str]]:
+    """The serializer field class of a spec field and its type-specific arguments."""
+    spec, kind = field.spec, field.type
+    args: list[str] = []
+    if kind in ("string", "text"):
+        if "max_length" in spec or kind == "string":
+            args.append(f"max_length={spec.get('max_length', 255)}")
+        if spec.get("min_length"):
+            args.append(f"min_length={spec['min_length']}")
+        if "pattern" in spec:
+            args.append(f"pattern={_literal(spec['pattern'])}")
+        return "StrictCharField", args
+    if kind == "integer":
+        low, high = spec.get("minimum", INT32[0]), spec.get("maximum", INT32[1])
+        return "StrictIntegerField", [f"min_value={low!r}", f"max_value={high!r}"]
+    if kind == "float":
+        args += [f"min_value={float(spec['minimum'])!r}" for _ in [0] if "minimum" in spec]
+        args += [f"max_value={float(spec['maximum'])!r}" for _ in [0] if "maximum" in spec]
+        return "FiniteFloatField", args
+    if kind == "decimal":
+        args += [f"max_digits={spec.get('max_digits', 12)}", f"decimal_places={spec.get('decimal_places', 2)}"]
+        args += [f"min_value=decimal.Decimal({_literal(str(spec['minimum']))})" for _ in [0] if "minimum" in spec]
+        args += [f"max_value=decimal.Decimal({_literal(str(spec['maximum']))})" for _ in [0] if "maximum" in spec]
+        return "serializers.DecimalField", args
+    if kind == "enum":
+        return "serializers.ChoiceField", [f"choices={field.enum_class}.choices"]
+    return {
+        "boolean": "StrictBooleanField",
+        "date": "serializers.DateField",
+        "datetime": "AwareDateTimeField",
+        "email": "StrictEmailField",
+        "url": "StrictURLField",
+        "uuid": "serializers.UUIDField",
+        "json": "StrictJSONField",
+    }[kind], args
+
+
+def request_field(field: Any, partial: bool = False) -> Call:
+    """(call, arguments) of the serializer field of a request body: every field of a create or
+    replace (defaults filled in), or an optional one of a partial update."""
+    call, args = _field_class(field)
+    if partial:
+        args.append("required=False")
+    elif (default := default_source(field)) is not None:
+        args.append(f"default={default}")
+    elif field.optional_on_create:
+        args.append("default=None")
+    if field.nullable:
+        args.append("allow_null=True")
+    return Call(f"{call}(", args)
+
+
+def reference_field(relation: Any, partial: bool = False) -> Call:
+    """(call, arguments) of the serializer field of a relationship in request bodies."""
+    model = "User" if relation.target == "User" else relation.target
+    args = [f"queryset={model}.objects.all()", f'source="{relation.name}"']
+    if relation.target_owned:
+        args.append("owned=True")
+    if relation.many:
+        args.insert(0, "many=True")
+        args.append("required=False" if partial else "default=list")
+    elif relation.nullable:
+        args += ["required=False" if partial else "default=None", "allow_null=True"]
+    elif partial:
+        args.append("required=False")
+    return Call("ReferenceField(", args)
+
+
+def filter_field(field: Any) -> str:
+    """The serializer field that parses a query value of an exact-match filter."""
+    if field.type == "boolean":
+        return "StrictBooleanField()"
+    if field.type == "integer":
+        low, high = field.spec.get("minimum", INT32[0]), field.spec.get("maximum", INT32[1])
+        return f"StrictIntegerField(min_value={low!r}, max_value={high!r})"
+    return f"serializers.ChoiceField(choices={field.enum_class}.choices)"
+
+
+def stdlib_imports(fields: list[Any], migration: bool = False) -> list[str]:
+    """``import x`` modules the default values (and decimal bounds) of ``fields`` need."""
+    modules: set[str] = set()
+    for field in fields:
+        source = default_source(field, migration) or ""
+        if not migration and field.type == "decimal" and ("minimum" in field.spec or "maximum" in field.spec):
+            source += "decimal."
+        modules |= {m for m in ("datetime", "decimal", "uuid") if f"{m}." in source}
+    return sorted(modules)
+
+
+# Attributes of DRF's Field and Serializer classes: a spec field of that name, declared on a
+# serializer, shadows one (harmless at run time: DRF moves declared fields out of the class).
+SERIALIZER_ATTRIBUTES = {
+    "allow_null", "context", "data", "default", "error_messages", "errors", "field_name",
+    "fields", "help_text", "initial", "initial_data", "instance", "label", "parent", "partial",
+    "read_only", "required", "root", "source", "style", "validated_data", "validators",
+    "write_only",
+}  # fmt: skip
+
+
+def shadows_serializer_attribute(name: str) -> bool:
+    return name in SERIALIZER_ATTRIBUTES
+
+
+def enum_name_overrides(res: list[Any], builtin: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """drf-spectacular's ENUM_NAME_OVERRIDES: one component name per distinct choice set (the
+    built-in ones first), so that enums of fields with the same name never collide."""
+    seen: set[tuple[str, ...]] = set()
+    overrides = []
+    candidates = list(builtin.items()) + [
+        (f"{f.enum_class}Enum", [c for _, c in f.choices]) for r in res for f in r.fields if f.type == "enum"
+    ]
+    for name, choices in candidates:
+        key = tuple(sorted(choices))
+        if key not in seen:
+            seen.add(key)
+            overrides.append((name, choices))
+    return overrides
+
+
+def search_fields(resource: Any) -> list[str]:
+    return [f.name for f in resource.fields if f.type in ("string", "text", "email", "url")]
+
+
+def list_display(resource: Any) -> list[str]:
+    shown = [f.name for f in resource.fields if f.type not in ("text", "json")][:4]
+    return ["id", *shown, *(["owner"] if resource.owned else []), "created_at"]
+
+
+class DjangoModelExtension(Extension):
+    """Registers the filters above in copier's Jinja environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters.update(
+            dj_model_field=model_field,
+            dj_relation_field=relation_field,
+            dj_filter_field=filter_field,
+            dj_literal=_literal,
+        )
+        environment.globals.update(
+            dj_call=Call,
+            dj_fmt=fmt,
+            dj_fmt_pragma=fmt_pragma,
+            dj_assign=assign,
+            dj_tuple=tuple_assign,
+            dj_request_field=request_field,
+            dj_reference_field=reference_field,
+            dj_stdlib_imports=stdlib_imports,
+            dj_search_fields=search_fields,
+            dj_shadows=shadows_serializer_attribute,
+            dj_enum_overrides=enum_name_overrides,
+            dj_list_display=list_display,
+        )

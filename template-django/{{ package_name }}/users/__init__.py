@@ -1,0 +1,1 @@
+"""Accounts: the custom user model (email login), registration and JWTs."""

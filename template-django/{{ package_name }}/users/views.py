@@ -1,0 +1,111 @@
+"""Registration, login (OAuth2 password grant, form or JSON), token refresh and the caller."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, status
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..core.contract import Conflict, Unauthorized, responses
+from .models import User
+from .serializers import (
+    RefreshRequestSerializer,
+    TokenPairSerializer,
+    TokenRequestSerializer,
+    UserCreateSerializer,
+    UserResponseSerializer,
+)
+from .throttling import LoginThrottle
+from .tokens import InvalidRefreshTokenError, issue_pair, rotate
+
+TAKEN = "A user with this email already exists"
+
+
+class RegisterView(APIView):
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        tags=["auth"],
+        request=UserCreateSerializer,
+        responses=responses({201: UserResponseSerializer}, 409, 422),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = UserCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = serializer.validated_data
+        email = data["email"].lower()
+        if User.objects.filter(email=email).exists():
+            raise Conflict(TAKEN)
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email, data["password"], full_name=data["full_name"]
+                )
+        except IntegrityError as exc:  # registered concurrently
+            raise Conflict(TAKEN) from exc
+        return Response(UserResponseSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(APIView):
+    """Log in. Past the allowed failures per minute (per account and address) this answers 429."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+    parser_classes = (FormParser, JSONParser)
+
+    @extend_schema(
+        tags=["auth"],
+        request={
+            "application/x-www-form-urlencoded": TokenRequestSerializer,
+            "application/json": TokenRequestSerializer,
+        },
+        responses=responses({200: TokenPairSerializer}, 401, 422, 429),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email: str = serializer.validated_data["username"]
+        throttle = LoginThrottle(email, request.META.get("REMOTE_ADDR", ""))
+        if (wait := throttle.retry_after()) is not None:
+            raise exceptions.Throttled(wait, detail="Too many failed logins; try again later")
+        password = serializer.validated_data["password"]
+        user = authenticate(request, username=email.lower(), password=password)
+        if not isinstance(user, User):
+            throttle.record_failure()
+            raise Unauthorized("Incorrect email or password")
+        throttle.reset()
+        return Response(issue_pair(user))
+
+
+class RefreshView(APIView):
+    """A new token pair; the refresh token given is spent (rotation)."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        tags=["auth"],
+        request=RefreshRequestSerializer,
+        responses=responses({200: TokenPairSerializer}, 401, 422),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RefreshRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            return Response(rotate(serializer.validated_data["refresh_token"]))
+        except InvalidRefreshTokenError as exc:
+            raise Unauthorized("Invalid or expired refresh token") from exc
+
+
+class MeView(APIView):
+    @extend_schema(tags=["users"], responses=responses({200: UserResponseSerializer}, 401))
+    def get(self, request: Request) -> Response:
+        if not isinstance(request.user, User):  # IsAuthenticated let an anonymous caller in
+            raise Unauthorized
+        return Response(UserResponseSerializer(request.user).data)
