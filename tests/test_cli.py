@@ -471,3 +471,33 @@ def test_generate_postgresql_hands_over_to_the_postgresql_specialist(tmp_path: P
     assert report["verification"] is None
     assert report["metrics"]["test_coverage"] is None
     assert report["metrics"]["endpoints"] > 0
+
+
+def switched(spec: dict[str, Any], framework: str) -> dict[str, Any]:
+    """``spec`` on SQLite, switched to ``framework`` (sync, no FastAPI BackgroundTasks)."""
+    changes: dict[str, Any] = {
+        "database.type": "SQLite",
+        "database.async": False,
+        "backend_architecture.framework": framework,
+        "backend_architecture.async_support": False,
+        "background_tasks.library": "none",
+    }
+    if framework == "Django":
+        changes["database.orm"] = "Django ORM"
+    return changed(spec, **changes)
+
+
+@pytest.mark.slow
+def test_generate_flask_is_measured(tmp_path: Path) -> None:
+    report, status = generated_report(tmp_path, switched(s01(), "Flask"))
+    assert status == 0
+    assert report["artefacts"]["main"] == ["src/todo_api/app.py"]
+    assert report["metrics"]["endpoints"] > 0
+
+
+@pytest.mark.slow
+def test_generate_django_is_measured(tmp_path: Path) -> None:
+    report, status = generated_report(tmp_path, switched(s01(), "Django"))
+    assert status == 0
+    assert "todo_api/resources/models.py" in report["artefacts"]["models"]
+    assert report["metrics"]["endpoints"] > 0

@@ -27,7 +27,15 @@ from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
 pytestmark = pytest.mark.slow
 
 # What of this repository makes up the template (copier.yml reaches nothing else).
-TEMPLATE_PARTS = ("copier.yml", "template-fastapi", "partials", "extensions", "hooks")
+TEMPLATE_PARTS = (
+    "copier.yml",
+    "template-fastapi",
+    "template-flask",
+    "template-django",
+    "partials",
+    "extensions",
+    "hooks",
+)
 PACKAGE = "todo_api"  # package_name of the spec's "Todo API"
 README_TEMPLATE = Path("template-fastapi/README.md.jinja")
 CONFIG_TEMPLATE = Path("template-fastapi/src/{{ package_name }}/core/config.py.jinja")
@@ -193,14 +201,15 @@ def test_same_line_change_is_a_conflict_left_for_the_owner(template: Path, proje
 
 
 def test_framework_change_on_update_is_refused(template: Path, project: Path) -> None:
-    # The template learns a second framework (no template-flask/: the validator must stop first).
-    replace_once(template / "copier.yml", "choices: [FastAPI]\n", "choices: [FastAPI, Flask]\n")
-    commit_all(template, "Template 1.1.0: Flask", tag="v1.1.0")
+    # A new template version; the project asks for another framework that the template offers
+    # (template-flask/ is there: only the validator stands between the owner's files and copier).
+    with (template / "copier.yml").open("a") as config:
+        config.write("# 1.1.0\n")
+    commit_all(template, "Template 1.1.0", tag="v1.1.0")
     readme_before = (project / "README.md").read_bytes()
     head_before = git(project, "rev-parse", "HEAD")
 
-    # The validator's ValueError; without it copier would fail later (FileNotFoundError on the
-    # missing template-flask/); with that folder present it would replace the FastAPI files.
+    # The validator's ValueError; without it copier would replace the FastAPI files by Flask's.
     with pytest.raises(ValueError, match="question 'framework'") as refused:
         update(project, data={"framework": "Flask"})
 

@@ -208,7 +208,7 @@ def build_report(spec: dict[str, Any], dest: Path, package: str, *, verify: bool
     artefacts = measure.artefacts(dest, package)
     with measuring():
         log(METRICS["type_hint_coverage"].doing)
-        hints = measure.type_hint_coverage(dest / "src" / package)
+        hints = measure.type_hint_coverage(measure.package_dir(dest, package))
         log(METRICS["endpoints"].doing)
         endpoints = measure.count_endpoints(dest, package)
         verification = measure.verify(dest, dest / REPORT_DIR, log) if verify else None

@@ -27,6 +27,13 @@ ARTEFACT_CATEGORIES = (
 # Authentication code outside routers/, schemas/ and services/ (relative to src/<package>/): the
 # ``auth`` category of the API skill's report; the agent's report files it under no category.
 AUTH_FILES = ("core/security.py", "core/throttle.py", "dependencies.py")
+# Django: the project's entry points, and the category of each module of an app of <package>/.
+DJANGO_MAIN_FILES = ("manage.py", "config/urls.py", "config/wsgi.py", "config/asgi.py")
+DJANGO_MODULES = {
+    "models.py": "models", "serializers.py": "schemas", "views.py": "routers", "urls.py": "routers",
+    "custom.py": "routers", "admin.py": "routers",
+}  # fmt: skip
+DJANGO_AUTH_MODULES = ("tokens.py", "throttling.py")
 CONFIG_FILES = {
     "pyproject.toml", "uv.lock", ".env.example", "Makefile", "Dockerfile", ".dockerignore",
     "compose.yaml",
@@ -38,9 +45,40 @@ IGNORED_DIRS = {
 }  # fmt: skip
 IGNORED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 OUTPUT_TAIL_LINES = 30
-# Counts the (path, method) operations of the app's API routes. FastAPI >= 0.165 keeps an included
-# router as one ``_IncludedRouter`` entry of ``app.routes`` that holds the ``original_router``.
-ENDPOINT_PROBE = """
+# The app's own OpenAPI document, fetched in-process (no server), printed as JSON. One probe per
+# framework; the layout of the generated project tells which (see :func:`framework_of_project`).
+OPENAPI_PROBES = {
+    "FastAPI": """
+import json
+from {package}.main import app
+
+print(json.dumps(app.openapi()))
+""",
+    "Flask": """
+import json
+from {package}.app import create_app
+
+response = create_app().test_client().get("/openapi.json")
+assert response.status_code == 200, response.status_code
+print(json.dumps(response.get_json()))
+""",
+    "Django": """
+import json, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+response = Client().get("/openapi.json")
+assert response.status_code == 200, response.status_code
+print(json.dumps(json.loads(response.content)))
+""",
+}
+# FastAPI keeps its historical count: the (path, method) operations of its APIRoutes, the docs pages
+# of ``include_in_schema=False`` routers included (s01: 14; its OpenAPI document has 12). FastAPI
+# >= 0.165 keeps an included router as one ``_IncludedRouter`` entry that holds ``original_router``.
+FASTAPI_ROUTE_PROBE = """
 from fastapi.routing import APIRoute
 from {package}.main import app
 
@@ -57,12 +95,29 @@ def count(routes):
 
 print(count(app.routes))
 """
-# Counts the tables of the models' metadata, as Alembic sees them.
-TABLE_PROBE = """
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+# Counts the tables of the models: the SQLAlchemy metadata (as Alembic sees it), or Django's models
+# of the project's own apps with their many-to-many through tables.
+TABLE_PROBES = {
+    "SQLAlchemy": """
 from {package}.models import Base
 
 print(len(Base.metadata.tables))
-"""
+""",
+    "Django": """
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+import django
+django.setup()
+from django.apps import apps
+
+tables = set()
+for model in apps.get_models(include_auto_created=True):
+    if model.__module__.startswith("{package}.") and not model._meta.proxy:
+        tables.add(model._meta.db_table)
+print(len(tables))
+""",
+}
 
 
 class MeasureError(RuntimeError):
@@ -98,7 +153,11 @@ def generated_files(project: Path) -> list[str]:
 
 
 def artefact_category(path: str, package: str) -> str | None:
-    """The category of one generated file (``alembic.ini`` is a migration artefact)."""
+    """The category of one generated file (``alembic.ini`` is a migration artefact).
+
+    FastAPI and Flask keep the package in ``src/<package>/`` (Flask: ``app.py`` is the ``main``,
+    ``api/`` the ``routers``); Django keeps it in ``<package>/``, see :func:`django_category`.
+    """
     source = f"src/{package}/"
     if path == "alembic.ini" or path.startswith("migrations/"):
         return "migrations"
@@ -108,16 +167,36 @@ def artefact_category(path: str, package: str) -> str | None:
         return "config"
     if path.startswith(source):
         inner = path.removeprefix(source)
-        if inner in ("main.py", "database.py"):
-            return inner.removesuffix(".py")
+        if inner in ("main.py", "app.py", "database.py"):
+            return "database" if inner == "database.py" else "main"
         top = inner.split("/", 1)[0]
         if top in ("routers", "models", "schemas", "services") and "/" in inner:
             return top
-    return None
+        if top == "api" and "/" in inner:
+            return "routers"
+        return None
+    return django_category(path, package)
+
+
+def django_category(path: str, package: str) -> str | None:
+    """The category of a file of a Django layout: ``config/`` and the apps of ``<package>/``."""
+    if path in DJANGO_MAIN_FILES:
+        return "main"
+    if path.startswith("config/"):
+        return "config"
+    if not path.startswith(f"{package}/"):
+        return None
+    parts = path.split("/")
+    if "migrations" in parts[:-1]:
+        return "migrations"
+    return DJANGO_MODULES.get(parts[-1])
 
 
 def auth_category(path: str, package: str) -> str | None:
-    return "auth" if path.removeprefix(f"src/{package}/") in AUTH_FILES else None
+    inner = path.removeprefix(f"src/{package}/")
+    if inner in AUTH_FILES or (path.startswith(f"{package}/") and path.split("/")[-1] in DJANGO_AUTH_MODULES):
+        return "auth"
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -254,14 +333,54 @@ def _text(data: str | bytes | None) -> str:
     return data.decode(errors="replace") if isinstance(data, bytes) else data or ""
 
 
+def framework_of_project(project: Path, package: str) -> str:
+    """FastAPI, Flask or Django, told by the layout of the generated project."""
+    source = project / "src" / package
+    if (source / "main.py").is_file():
+        return "FastAPI"
+    if (source / "app.py").is_file():
+        return "Flask"
+    if (project / "manage.py").is_file() and (project / package).is_dir():
+        return "Django"
+    raise MeasureError(f"no FastAPI, Flask or Django app of package {package!r} in {project}")
+
+
+def package_dir(project: Path, package: str) -> Path:
+    """``src/<package>`` when it exists (FastAPI, Flask), else ``<package>`` (Django)."""
+    source = project / "src" / package
+    return source if source.is_dir() else project / package
+
+
 def count_endpoints(project: Path, package: str) -> int:
-    """The number of (path, method) operations of the real app's API routes."""
-    return _count_in_project(project, "the app's endpoints", ENDPOINT_PROBE.format(package=package))
+    """The number of (path, method) operations of the real app's own OpenAPI document (FastAPI:
+    of its API routes, see :data:`FASTAPI_ROUTE_PROBE`)."""
+    framework = framework_of_project(project, package)
+    if framework == "FastAPI":
+        return _count_in_project(project, "the app's endpoints", FASTAPI_ROUTE_PROBE.format(package=package))
+    probe = OPENAPI_PROBES[framework].format(package=package)
+    document = _json_in_project(project, "the app's endpoints", probe)
+    paths = document.get("paths") if isinstance(document, dict) else None
+    if not isinstance(paths, dict):
+        raise MeasureError("counting the app's endpoints failed: the OpenAPI document has no paths")
+    return sum(
+        1 for item in paths.values() if isinstance(item, dict) for method in item if method.lower() in HTTP_METHODS
+    )
 
 
 def count_tables(project: Path, package: str) -> int:
-    """The number of tables of the real models' metadata."""
-    return _count_in_project(project, "the models' tables", TABLE_PROBE.format(package=package))
+    """The number of tables of the real models (SQLAlchemy metadata, or Django's models)."""
+    orm = "Django" if framework_of_project(project, package) == "Django" else "SQLAlchemy"
+    return _count_in_project(project, "the models' tables", TABLE_PROBES[orm].format(package=package))
+
+
+def _json_in_project(project: Path, what: str, code: str) -> Any:
+    """The JSON document ``code`` prints last, run by the project's own interpreter."""
+    result = run(what, [*uv_run(project), "python", "-c", code], project)
+    last = result.stdout.strip().splitlines()[-1:] if result.passed else []
+    try:
+        return json.loads(last[0])
+    except (IndexError, ValueError) as exc:
+        raise MeasureError(f"counting {what} failed: {result.display()}\n{result.tail()}") from exc
 
 
 def _count_in_project(project: Path, what: str, code: str) -> int:
@@ -273,12 +392,16 @@ def _count_in_project(project: Path, what: str, code: str) -> int:
     return int(last[0].strip())
 
 
-def count_migrations(project: Path) -> int:
-    """The number of migration scripts: the ``.py`` files of ``migrations/versions``."""
+def count_migrations(project: Path, package: str | None = None) -> int:
+    """The number of migration scripts: the ``.py`` files of ``migrations/versions`` (Alembic), or
+    the numbered ``0*.py`` files of the ``migrations`` directories under ``<package>/`` (Django)."""
     versions = project / "migrations" / "versions"
-    if not versions.is_dir():
-        raise MeasureError(f"no migrations directory: {versions}")
-    return sum(1 for path in versions.glob("*.py") if path.is_file())
+    if versions.is_dir():
+        return sum(1 for path in versions.glob("*.py") if path.is_file())
+    django = sorted(project.glob(f"{package}/**/migrations")) if package else []
+    if django:
+        return sum(1 for folder in django for path in folder.glob("0*.py") if path.is_file())
+    raise MeasureError(f"no migrations directory: {versions}")
 
 
 # ---------------------------------------------------------------------------

@@ -64,7 +64,9 @@ METRICS: dict[str, Metric] = {
         "counting the models' tables (uv run: installs the project on first use)",
         lambda project: measure.count_tables(project.path, project.package),
     ),
-    "migrations": Metric("counting the migration scripts", lambda project: measure.count_migrations(project.path)),
+    "migrations": Metric(
+        "counting the migration scripts", lambda project: measure.count_migrations(project.path, project.package)
+    ),
     "type_hint_coverage": Metric(
         "measuring type-hint coverage", lambda project: measure.hint_coverage(project.python_files())
     ),
