@@ -57,6 +57,30 @@ def read(api: Api, model: Model, object_id: int, user: User | None) -> dict[str,
     return obj
 
 
+def expect_refused(
+    api: Api,
+    model: Model,
+    relation: Relation,
+    user: User | None,
+    obj: dict[str, Any],
+    value: Any,
+    methods: tuple[str, ...],
+    label: str,
+) -> None:
+    """Sending ``value`` as ``relation`` with each of ``methods`` is a 422 on that key: a new
+    object (POST), a replacement (PUT) or a change of ``obj`` (PATCH)."""
+    body = full_payload(model, 0, new_token(), api.relations(model, user)) | {relation.key: value}
+    requests = {
+        "POST": (model.path, body),
+        "PUT": (model.item(obj["id"]), body),
+        "PATCH": (model.item(obj["id"]), {relation.key: value}),
+    }
+    for method in methods:
+        path, sent = requests[method]
+        response = api.request(method, path, user, json=sent)
+        expect_validation_error(response, "body", relation.key, context=f"{method} {relation.key}={label}")
+
+
 # -- references by id ----------------------------------------------------------------------------
 
 
@@ -67,17 +91,10 @@ def test_reference_to_a_missing_object_is_422(
         with subtest:
             obj = api.new_object(model, alice)
             missing = relation.value(MISSING_ID)
-            body = full_payload(model, 0, new_token(), api.relations(model, alice)) | {relation.key: missing}
-            response = api.request("POST", model.path, alice, json=body)
-            expect_validation_error(response, "body", relation.key, context=f"POST {relation.key}={missing}")
-            response = api.request("PUT", model.item(obj["id"]), alice, json=body)
-            expect_validation_error(response, "body", relation.key, context=f"PUT {relation.key}={missing}")
-            response = api.request("PATCH", model.item(obj["id"]), alice, json={relation.key: missing})
-            expect_validation_error(response, "body", relation.key, context=f"PATCH {relation.key}={missing}")
+            expect_refused(api, model, relation, alice, obj, missing, ("POST", "PUT", "PATCH"), str(missing))
             if relation.many:  # one missing id among valid ones is refused all the same
                 mixed = [new_target(api, relation, alice), MISSING_ID]
-                response = api.request("PATCH", model.item(obj["id"]), alice, json={relation.key: mixed})
-                expect_validation_error(response, "body", relation.key, context=f"PATCH {relation.key}={mixed}")
+                expect_refused(api, model, relation, alice, obj, mixed, ("PATCH",), str(mixed))
             assert read(api, model, obj["id"], alice) == obj, "a refused reference changed the object"
 
 
@@ -93,11 +110,7 @@ def test_reference_to_another_users_object_is_422(
                 pytest.skip(f"{relation.target} is not owned by users")
             theirs = relation.value(new_target(api, relation, bob))
             obj = api.new_object(model, alice)
-            body = full_payload(model, 0, new_token(), api.relations(model, alice)) | {relation.key: theirs}
-            response = api.request("POST", model.path, alice, json=body)
-            expect_validation_error(response, "body", relation.key, context=f"POST {relation.key} of bob's")
-            response = api.request("PATCH", model.item(obj["id"]), alice, json={relation.key: theirs})
-            expect_validation_error(response, "body", relation.key, context=f"PATCH {relation.key} of bob's")
+            expect_refused(api, model, relation, alice, obj, theirs, ("POST", "PATCH"), "bob's")
             assert read(api, model, obj["id"], alice) == obj, "a refused reference changed the object"
 
 
