@@ -4,7 +4,7 @@ Three stages, run in order by :func:`spec_errors`:
 
 1. the input schema (JSON Schema 2020-12): the agent's, or a skill's (a restriction of it);
 2. the rules JSON Schema cannot express, shared with the templates
-   (``extensions/spec_model.py``: ``model_errors`` and ``api_endpoint_errors``) and the
+   (``extensions/specmodel``: ``model_errors`` and ``api_endpoint_errors``) and the
    combination rules of spec-format.md;
 3. values the schema accepts but the template family does not offer yet ("not supported yet"),
    read from the ``choices`` of copier.yml plus the few restrictions copier.yml states as validators.

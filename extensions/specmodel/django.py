@@ -1,36 +1,18 @@
-"""Django renderings of the normalised spec (``spec_model.resources``) for ``template-django``.
-
-The filters here take ``spec_model``'s ``Field``, ``Relation`` and ``Resource`` objects (read by
-duck typing, so this file imports nothing from it) and return the Python source of a Django model
-field, of its migration twin, or of a DRF serializer field. Model and migration share one
-function, so that ``makemigrations --check`` finds nothing to do.
-"""
+"""Django renderings of the normalised spec (``model.resources``) for ``template-django``: the
+source of a model field, of its migration twin and of a DRF serializer field. Model and migration
+share one function, so that ``makemigrations --check`` finds nothing to do."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment
-from jinja2.ext import Extension
+from .layout import Call
+from .literals import python_literal
 
 INT32 = (-(2**31), 2**31 - 1)
-LINE_LENGTH = 100  # the generated projects' ruff line length
 ON_DELETE = {"cascade": "models.CASCADE", "set_null": "models.SET_NULL", "protect": "models.PROTECT"}
 APP_LABEL = "resources"
-
-
-def _literal(value: Any) -> str:
-    """A JSON value as Python source (double-quoted strings, as ruff format writes them)."""
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    return repr(value)
 
 
 def default_source(field: Any, migration: bool = False) -> str | None:
@@ -39,9 +21,9 @@ def default_source(field: Any, migration: bool = False) -> str | None:
         return None
     value, kind = field.default, field.type
     if kind == "enum":
-        return _literal(value) if migration else f"{field.enum_class}.{_member(field, value)}"
+        return python_literal(value) if migration else f"{field.enum_class}.{_member(field, value)}"
     if kind == "decimal":
-        return f"decimal.Decimal({_literal(str(value))})"
+        return f"decimal.Decimal({python_literal(str(value))})"
     if kind == "date":
         parsed = dt.date.fromisoformat(value)
         return f"datetime.date({parsed.year}, {parsed.month}, {parsed.day})"
@@ -55,71 +37,14 @@ def default_source(field: Any, migration: bool = False) -> str | None:
             parts.append(parsed.microsecond)
         return f"datetime.datetime({', '.join(map(str, parts))}, tzinfo=datetime.UTC)"
     if kind == "uuid":
-        return f"uuid.UUID({_literal(value)})"
+        return f"uuid.UUID({python_literal(value)})"
     if kind == "float":
         return repr(float(value))
-    return _literal(value)
+    return python_literal(value)
 
 
 def _member(field: Any, value: str) -> str:
     return str(next(member for member, choice in field.choices if choice == value))
-
-
-@dataclass
-class Call:
-    """A bracketed expression: ``opening`` + comma-separated ``items`` + ``closing``."""
-
-    opening: str
-    items: list[Any]
-    closing: str = ")"
-
-    def __str__(self) -> str:
-        return self.opening + ", ".join(str(item) for item in self.items) + self.closing
-
-    @property
-    def is_call(self) -> bool:
-        """A call (whose arguments ruff may keep on one indented line), not a literal collection
-        (which ruff splits one item per line as soon as it does not fit)."""
-        head = self.opening[:-1]
-        return self.opening.endswith("(") and bool(head) and (head[-1].isalnum() or head[-1] in "_]")
-
-
-def fmt(expr: Any, indent: int, suffix: str = "") -> str:
-    """``expr`` laid out as ruff format would: on one line; else (a call) its arguments on one
-    indented line; else one item per line (each laid out the same way) with a trailing comma."""
-    pad, inner = " " * indent, " " * (indent + 4)
-    if not isinstance(expr, Call) or len(pad + str(expr) + suffix) <= LINE_LENGTH:
-        return f"{pad}{expr}{suffix}"
-    joined = ", ".join(str(item) for item in expr.items)
-    if expr.is_call and len(inner + joined) <= LINE_LENGTH:
-        return f"{pad}{expr.opening}\n{inner}{joined}\n{pad}{expr.closing}{suffix}"
-    body = "".join(fmt(item, indent + 4, ",") + "\n" for item in expr.items)
-    return f"{pad}{expr.opening}\n{body}{pad}{expr.closing}{suffix}"
-
-
-def fmt_pragma(expr: Any, indent: int, pragma: str) -> str:
-    """``fmt`` with a pragma comment (``# type: ignore[...]``) where mypy reads it: the first line.
-    ruff format leaves pragma comments out of the line length."""
-    text = fmt(expr, indent)
-    if not pragma:
-        return text
-    first, newline, rest = text.partition("\n")
-    return f"{first}  {pragma}{newline}{rest}"
-
-
-def assign(name: str, expr: Any) -> Any:
-    """``name = expr`` as a Call that ``fmt`` can lay out."""
-    if isinstance(expr, Call):
-        return Call(f"{name} = {expr.opening}", expr.items, expr.closing)
-    return f"{name} = {expr}"
-
-
-def tuple_assign(indent: int, name: str, values: list[str]) -> str:
-    """``name = ("a", "b")`` (strings), laid out as ruff format would."""
-    items = [_literal(value) for value in values]
-    if len(items) == 1:
-        return f"{' ' * indent}{name} = ({items[0]},)"
-    return fmt(Call(f"{name} = (", items), indent)
 
 
 def model_field(field: Any, migration: bool = False) -> Call:
@@ -133,7 +58,9 @@ def model_field(field: Any, migration: bool = False) -> Call:
         call = "models.CharField"
         args.append(f"max_length={max(len(c) for c in spec['choices'])}")
         if migration:
-            args.append(Call("choices=[", [f"({_literal(c)}, {_literal(c)})" for _, c in field.choices], "]"))
+            args.append(
+                Call("choices=[", [f"({python_literal(c)}, {python_literal(c)})" for _, c in field.choices], "]")
+            )
         else:
             args.append(f"choices={field.enum_class}")
     elif kind == "email":
@@ -173,8 +100,8 @@ def _target(relation: Any, migration: bool) -> str:
     if relation.target == "User":
         return "settings.AUTH_USER_MODEL"
     if migration:
-        return _literal(f"{APP_LABEL}.{relation.target.lower()}")
-    return _literal("self" if relation.target == relation.source else relation.target)
+        return python_literal(f"{APP_LABEL}.{relation.target.lower()}")
+    return python_literal("self" if relation.target == relation.source else relation.target)
 
 
 def relation_field(relation: Any, migration: bool = False) -> Call:
@@ -203,7 +130,7 @@ def _field_class(field: Any) -> tuple[str, list[str]]:
         if spec.get("min_length"):
             args.append(f"min_length={spec['min_length']}")
         if "pattern" in spec:
-            args.append(f"pattern={_literal(spec['pattern'])}")
+            args.append(f"pattern={python_literal(spec['pattern'])}")
         return "StrictCharField", args
     if kind == "integer":
         low, high = spec.get("minimum", INT32[0]), spec.get("maximum", INT32[1])
@@ -214,8 +141,8 @@ def _field_class(field: Any) -> tuple[str, list[str]]:
         return "FiniteFloatField", args
     if kind == "decimal":
         args += [f"max_digits={spec.get('max_digits', 12)}", f"decimal_places={spec.get('decimal_places', 2)}"]
-        args += [f"min_value=decimal.Decimal({_literal(str(spec['minimum']))})" for _ in [0] if "minimum" in spec]
-        args += [f"max_value=decimal.Decimal({_literal(str(spec['maximum']))})" for _ in [0] if "maximum" in spec]
+        args += [f"min_value=decimal.Decimal({python_literal(str(spec['minimum']))})" for _ in [0] if "minimum" in spec]
+        args += [f"max_value=decimal.Decimal({python_literal(str(spec['maximum']))})" for _ in [0] if "maximum" in spec]
         return "serializers.DecimalField", args
     if kind == "enum":
         return "serializers.ChoiceField", [f"choices={field.enum_class}.choices"]
@@ -319,30 +246,3 @@ def search_fields(resource: Any) -> list[str]:
 def list_display(resource: Any) -> list[str]:
     shown = [f.name for f in resource.fields if f.type not in ("text", "json")][:4]
     return ["id", *shown, *(["owner"] if resource.owned else []), "created_at"]
-
-
-class DjangoModelExtension(Extension):
-    """Registers the filters above in copier's Jinja environment."""
-
-    def __init__(self, environment: Environment) -> None:
-        super().__init__(environment)
-        environment.filters.update(
-            dj_model_field=model_field,
-            dj_relation_field=relation_field,
-            dj_filter_field=filter_field,
-            dj_literal=_literal,
-        )
-        environment.globals.update(
-            dj_call=Call,
-            dj_fmt=fmt,
-            dj_fmt_pragma=fmt_pragma,
-            dj_assign=assign,
-            dj_tuple=tuple_assign,
-            dj_request_field=request_field,
-            dj_reference_field=reference_field,
-            dj_stdlib_imports=stdlib_imports,
-            dj_search_fields=search_fields,
-            dj_shadows=shadows_serializer_attribute,
-            dj_enum_overrides=enum_name_overrides,
-            dj_list_display=list_display,
-        )

@@ -1,0 +1,37 @@
+"""The data model of a spec, as the templates and the CLI see it.
+
+* ``naming``: the names derived from the spec (``snake``, ``kebab``, ``pascal``, ``plural``);
+* ``literals``: one escaping function per language a spec value is written into;
+* ``rules``: the checks of a spec that JSON Schema cannot express, one line per problem;
+* ``model``: the normalised models the templates render (``resources``), with the mapping of
+  each spec field type onto SQLAlchemy, Alembic and Pydantic;
+* ``endpoints``: CRUD entries of ``api_endpoints`` and the custom ones;
+* ``imports``, ``layout``: import blocks and line layout, so that rendered code is ruff-formatted;
+* ``django``: the Django renderings of the same model;
+* ``extension``: the Jinja extension that gives all of it to copier's templates.
+
+It depends on nothing but the standard library and Jinja, so ``copier copy`` works without the
+CLI installed.
+"""
+
+from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
+from .extension import SpecModelExtension
+from .literals import (
+    json_string,
+    markdown_text,
+    python_docstring,
+    python_literal,
+    python_string,
+    toml_string,
+    yaml_string,
+)
+from .model import FIELD_TYPES, Field, Relation, Resource, resources
+from .naming import constant, kebab, pascal, plural, singular, snake
+from .rules import api_endpoint_errors, model_errors
+
+__all__ = [
+    "CRUD_OPERATIONS", "FIELD_TYPES", "Endpoint", "Field", "Relation", "Resource", "SpecModelExtension",
+    "api_endpoint_errors", "constant", "custom_endpoints", "json_string", "kebab", "markdown_text",
+    "model_errors", "pascal", "plural", "public_operations", "python_docstring", "python_literal",
+    "python_string", "request_sample", "resources", "singular", "snake", "toml_string", "yaml_string",
+]  # fmt: skip

@@ -1,0 +1,64 @@
+"""The Jinja extension that registers the spec model's filters and globals in copier's templates."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+from . import django, imports, layout, literals
+from .endpoints import custom_endpoints, public_operations, request_sample
+from .model import resources
+from .naming import constant, kebab, pascal, plural, snake
+from .rules import api_endpoint_errors, model_errors
+
+
+class SpecModelExtension(Extension):
+    """Naming and escaping filters, the render model and the layout helpers, for every template."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters.update(
+            snake=snake,
+            kebab=kebab,
+            pascal=pascal,
+            plural=plural,
+            constant=constant,
+            # One escaping filter per language a spec value is written into.
+            pyrepr=literals.python_literal,
+            py_str=literals.python_string,
+            py_doc=literals.python_docstring,
+            toml_str=literals.toml_string,
+            yaml_str=literals.yaml_string,
+            json_str=literals.json_string,
+            md_text=literals.markdown_text,
+            from_module=lambda name, module: (module, name),
+            dj_model_field=django.model_field,
+            dj_relation_field=django.relation_field,
+            dj_filter_field=django.filter_field,
+            dj_literal=literals.python_literal,
+        )
+        environment.globals.update(
+            model_errors=model_errors,
+            api_endpoint_errors=api_endpoint_errors,
+            public_operations=public_operations,
+            resources=resources,
+            custom_endpoints=custom_endpoints,
+            request_sample=request_sample,
+            model_imports=imports.model_imports,
+            schema_imports=imports.schema_imports,
+            import_block=layout.import_block,
+            router_imports=imports.router_imports,
+            wrap=layout.wrap,
+            dj_call=layout.Call,
+            dj_fmt=layout.fmt,
+            dj_fmt_pragma=layout.fmt_pragma,
+            dj_assign=layout.assign,
+            dj_tuple=layout.tuple_assign,
+            dj_request_field=django.request_field,
+            dj_reference_field=django.reference_field,
+            dj_stdlib_imports=django.stdlib_imports,
+            dj_search_fields=django.search_fields,
+            dj_shadows=django.shadows_serializer_attribute,
+            dj_enum_overrides=django.enum_name_overrides,
+            dj_list_display=django.list_display,
+        )
