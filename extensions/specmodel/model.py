@@ -8,7 +8,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from .literals import python_literal
 from .naming import constant, kebab, pascal, plural, singular, snake
+from .patterns import pattern_samples
 
 FIELD_TYPES = (
     "string", "text", "integer", "float", "decimal", "boolean", "date", "datetime", "email", "url",
@@ -125,7 +127,7 @@ class Field:
             if "max_length" in spec or self.type == "string":
                 parts.append(f"max_length={spec.get('max_length', 255)}")
             if "pattern" in spec:
-                parts.append(f"pattern={spec['pattern']!r}")
+                parts.append(f"pattern={python_literal(spec['pattern'])}")
         if self.type == "integer":
             # The column is a 32-bit INTEGER; wider values must be a 422, not a database error.
             parts.append(f"ge={spec.get('minimum', -(2**31))!r}")
@@ -169,8 +171,11 @@ class Field:
         """A valid JSON value for this field; a larger ``n`` gives a value that sorts later."""
         spec, kind = self.spec, self.type
         if kind in ("string", "text"):
-            value = f"{'value' if kind == 'string' else 'some text'} {n:03d}"
             low, high = spec.get("min_length", 0), spec.get("max_length", 255 if kind == "string" else 10**6)
+            if "pattern" in spec:
+                samples = pattern_samples(spec["pattern"], low, high)
+                return samples[n % len(samples)]
+            value = f"{'value' if kind == 'string' else 'some text'} {n:03d}"
             value = value.rjust(low, "a")
             return value[-high:] if len(value) > high else value
         if kind in ("integer", "float", "decimal"):
@@ -228,14 +233,14 @@ class Field:
         if self.type == "enum":
             return f"{self.enum_class}.{constant(value)}"
         if self.type == "decimal":
-            return f"Decimal({str(value)!r})"
+            return f"Decimal({python_literal(str(value))})"
         if self.type == "date":
-            return f"date.fromisoformat({value!r})"
+            return f"date.fromisoformat({python_literal(value)})"
         if self.type == "datetime":
-            return f"datetime.fromisoformat({value!r})"
+            return f"datetime.fromisoformat({python_literal(value)})"
         if self.type == "uuid":
-            return f"UUID({value!r})"
-        return repr(value)
+            return f"UUID({python_literal(value)})"
+        return python_literal(value)
 
 
 @dataclass
@@ -368,6 +373,24 @@ class Resource:
     @property
     def indexed(self) -> list[Field]:
         return [f for f in self.fields if f.index and not f.unique]
+
+    @property
+    def database_identifiers(self) -> list[str]:
+        """The tables, columns, keys and indexes the migration creates for this model (their
+        names follow the naming convention of the SQLAlchemy metadata)."""
+        table = self.table
+        names = [table, f"pk_{table}", f"ix_{table}_created_at"]
+        if self.owned:
+            names += [f"fk_{table}_owner_id_users", f"ix_{table}_owner_id"]
+        names += [f"ix_{table}_{f.name}" for f in self.fields]
+        for rel in self.foreign_keys:
+            names += [rel.field, f"fk_{table}_{rel.field}_{rel.target_table}", f"ix_{table}_{rel.field}"]
+        for rel in self.collections:
+            left, right = rel.association_columns
+            association = rel.association_table
+            names += [association, f"pk_{association}", f"ix_{association}_{right}"]
+            names += [f"fk_{association}_{left}_{table}", f"fk_{association}_{right}_{rel.target_table}"]
+        return names
 
     @property
     def types(self) -> set[str]:

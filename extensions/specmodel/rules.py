@@ -10,14 +10,44 @@ import re
 import uuid
 from typing import Any
 
-from .endpoints import _crud_operation
+from .endpoints import Endpoint, _crud_operation
 from .model import FIELD_TYPES, ON_DELETE, Resource, resources
 from .naming import constant, singular, snake
+from .patterns import SAMPLES_NEEDED, matches, pattern_errors, pattern_samples
 
 # Columns every resource gets; a spec field may not take these names.
 RESERVED_FIELD_NAMES = {"id", "owner_id", "created_at", "updated_at", "owner", "metadata"}
-# Names the generated code already uses for its own classes and tables.
-RESERVED_MODEL_NAMES = {"Base", "Page", "RefreshToken", "Settings", "Token", "Health"}
+# Attributes a field or relationship would shadow on the classes it lands on: Pydantic's BaseModel,
+# SQLAlchemy's declarative base (with AsyncAttrs), Django's Model; and the parameters of the
+# generated list handlers (pagination, ordering, the session and the caller).
+RESERVED_ATTRIBUTE_NAMES = {
+    "model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set",
+    "model_construct", "model_copy", "model_dump", "model_dump_json", "model_json_schema",
+    "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+    "model_validate_json", "model_validate_strings", "dict", "json", "copy", "schema",
+    "schema_json", "validate", "construct", "parse_obj", "parse_raw", "parse_file", "from_orm",
+    "update_forward_refs", "registry", "awaitable_attrs", "objects", "pk", "save", "asave",
+    "adelete", "clean", "clean_fields", "full_clean", "validate_unique", "validate_constraints",
+    "refresh_from_db", "arefresh_from_db", "get_deferred_fields", "serializable_value",
+    "prepare_database_save", "unique_error_message", "date_error_message", "get_constraints",
+    "from_db", "page", "order_by", "session", "request", "response", "service", "data", "self",
+}  # fmt: skip
+# Classes and other capitalised names the generated modules define or import beside the models.
+RESERVED_MODEL_NAMES = {
+    "API", "APIRouter", "APIView", "Account", "AccountService", "Annotated", "Any", "AppConfig",
+    "Base", "BaseModel", "Blueprint", "Boolean", "Column", "Config", "ConfigDict", "Conflict",
+    "Date", "DateTime", "Decimal", "Depends", "Engine", "Field", "Flask", "FastAPI", "Float",
+    "ForeignKey", "Generic", "Health", "Integer", "JSON", "JsonValue", "Literal", "Mapped",
+    "Message", "MetaData", "Model", "Numeric", "OrderBy", "OwnedMixin", "Page", "PageParams",
+    "Password", "Path", "Query", "QuerySet", "Readiness", "Reference", "RefreshToken", "Request",
+    "RequestModel", "ResourceBase", "Response", "Select", "Self", "Session", "Settings", "StrEnum",
+    "String", "Table", "Text", "TimestampMixin", "TimestampedModel", "Token", "TokenPair", "Tokens",
+    "UTC", "UUID", "User", "Uuid", "ValidationError", "Id", "IdMixin", "NotNull", "EmailStr",
+    "HttpUrl", "HttpUrlStr", "UTCDatetime", "UTCDateTime", "ObjectId", "IntFilter", "IdFilter",
+    "CRUDService", "SessionDep", "CurrentUser", "OptionalUser", "Enum", "TypeVar", "Callable",
+}  # fmt: skip
+# Tables of the generated code (users, tokens, migration state) that no model's table may take.
+RESERVED_TABLES = {"users", "refresh_tokens", "alembic_version"}
 SQL_RESERVED = {
     "all", "and", "any", "as", "asc", "between", "by", "case", "check", "column",
     "constraint", "create", "cross", "default", "delete", "desc", "distinct", "drop",
@@ -28,8 +58,14 @@ SQL_RESERVED = {
     "then", "to", "true", "union", "unique", "update", "user", "using", "values",
     "when", "where", "with",
 }  # fmt: skip
-_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-_PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+# Identifiers are matched whole (``fullmatch``): ``$`` would accept a trailing newline.
+_SNAKE = re.compile(r"[a-z][a-z0-9_]*")
+_PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*")
+# PostgreSQL cuts longer identifiers to 63 bytes: names that differ only after that would collide.
+MAX_IDENTIFIER = 63
+# The longest VARCHAR every supported database accepts (PostgreSQL: 10,485,760 characters).
+MAX_VARCHAR = 10_485_760
+MAX_NAME = 40  # the longest model, field or relationship name
 
 
 def _default_error(spec: dict[str, Any]) -> str | None:
@@ -101,8 +137,11 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
             elif not auth_enabled:
                 errors.append(f"{where}: 'User' needs authentication.method other than 'none'")
             key = "user"
-        elif not isinstance(name, str) or not _PASCAL.match(name):
+        elif not isinstance(name, str) or not _PASCAL.fullmatch(name):
             errors.append(f"{where}.name: {name!r} is not a PascalCase identifier")
+            continue
+        elif len(name) > MAX_NAME:
+            errors.append(f"{where}.name: {name!r} is longer than {MAX_NAME} characters")
             continue
         elif name in RESERVED_MODEL_NAMES or keyword.iskeyword(name):
             errors.append(f"{where}.name: {name!r} is reserved by the generated code")
@@ -124,7 +163,77 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
             errors.extend(_relation_errors(spec, f"{where}.relationships[{j}]", seen_fields, names, name))
     if not errors:
         errors.extend(_cycle_errors(models, auth_enabled))
+    if not errors:
+        errors.extend(_namespace_errors(models, auth_enabled))
     return errors
+
+
+def _pattern_rule_errors(spec: dict[str, Any]) -> list[str]:
+    """A pattern both engines compile, that leaves room for the values the generated tests send."""
+    pattern = spec["pattern"]
+    if problems := pattern_errors(pattern):
+        return problems
+    low, high = spec.get("min_length", 0), spec.get("max_length", 255 if spec["type"] == "string" else 10**6)
+    if len(pattern_samples(pattern, low, high)) < SAMPLES_NEEDED:
+        return [
+            f"{pattern!r} leaves fewer than {SAMPLES_NEEDED} distinct values between min_length {low} and"
+            f" max_length {high} that could be derived from it (the generated tests need them)"
+        ]
+    if isinstance(spec.get("default"), str) and not matches(pattern, spec["default"]):
+        return [f"the default {spec['default']!r} does not match {pattern!r}"]
+    return []
+
+
+def _attribute_name_errors(name: Any, where: str) -> list[str]:
+    """A field or relationship name must be a short snake_case identifier that lands in no
+    namespace it would break: Python keywords, SQL words, generated columns, attributes of the
+    classes it becomes an attribute of, parameters of the generated handlers."""
+    if not isinstance(name, str) or not _SNAKE.fullmatch(name):
+        return [f"{where}.name: {name!r} is not a snake_case identifier"]
+    if len(name) > MAX_NAME:
+        return [f"{where}.name: {name!r} is longer than {MAX_NAME} characters"]
+    if keyword.iskeyword(name) or name in RESERVED_FIELD_NAMES or name in SQL_RESERVED:
+        return [f"{where}.name: {name!r} is reserved (Python keyword, SQL word or generated column)"]
+    if name in RESERVED_ATTRIBUTE_NAMES or name.startswith("model_"):
+        return [f"{where}.name: {name!r} is reserved (an attribute of the generated classes or handlers)"]
+    return []
+
+
+def _namespace_errors(models: list[Any], auth_enabled: bool) -> list[str]:
+    """Names derived from different models that would land on one another: classes (schemas,
+    enums, serializers), tables, URL paths, and database identifiers once the database has cut
+    them to its longest length."""
+    where_of = {m["name"] if isinstance(m, dict) else m: f"database.models[{i}]" for i, m in enumerate(models)}
+    errors: list[str] = []
+    taken: dict[str, str] = {}
+    cuts: dict[str, str] = {}
+
+    def claim(kind: str, value: str, where: str, reserved: set[str]) -> None:
+        if value in reserved:
+            errors.append(f"{where}.name: its {kind} {value!r} is taken by the generated code")
+        elif value in taken and taken[value] != where:
+            errors.append(f"{where}.name: its {kind} {value!r} clashes with the one of {taken[value]}")
+        else:
+            taken[value] = where
+
+    for r in resources(models, auth_enabled):
+        where = where_of[r.name]
+        for suffix in ("", "Create", "Update", "Response", "Order", "Serializer", "ViewSet", "Admin"):
+            claim("class", r.name + suffix, where, RESERVED_MODEL_NAMES - {r.name})
+        for f in r.enums:
+            claim("enum class", f.enum_class, where, RESERVED_MODEL_NAMES)
+        claim("table", "table:" + r.table, where, {"table:" + t for t in RESERVED_TABLES})
+        for rel in r.collections:
+            claim("association table", "table:" + rel.association_table, where, set())
+        claim("path", "path:" + r.path, where, set())
+        for identifier in r.database_identifiers:
+            cut = identifier[:MAX_IDENTIFIER]
+            if cuts.setdefault(cut, identifier) != identifier:
+                errors.append(
+                    f"{where}.name: the database identifiers {cuts[cut]!r} and {identifier!r} are the same in"
+                    f" their first {MAX_IDENTIFIER} characters, where PostgreSQL cuts them; shorten a name"
+                )
+    return [re.sub(r"'(table|path):", "'", e) for e in errors]
 
 
 def _relation_errors(spec: Any, where: str, seen: set[str], models: set[str], source: str) -> list[str]:
@@ -133,10 +242,7 @@ def _relation_errors(spec: Any, where: str, seen: set[str], models: set[str], so
         return [f"{where}: must be an object"]
     errors = []
     name, kind, target = spec.get("name", ""), spec.get("kind"), spec.get("target")
-    if not isinstance(name, str) or not _SNAKE.match(name):
-        errors.append(f"{where}.name: {name!r} is not a snake_case identifier")
-    elif keyword.iskeyword(name) or name in RESERVED_FIELD_NAMES or name in SQL_RESERVED:
-        errors.append(f"{where}.name: {name!r} is reserved (Python keyword, SQL word or generated column)")
+    errors += _attribute_name_errors(name, where)
     if kind not in ("many_to_one", "many_to_many"):
         errors.append(f"{where}.kind: {kind!r} is not one of ['many_to_one', 'many_to_many']")
         return errors
@@ -201,10 +307,8 @@ def _field_errors(spec: Any, where: str, seen: set[str]) -> list[str]:
         return [f"{where}: must be an object"]
     errors: list[str] = []
     name, kind = spec.get("name", ""), spec.get("type")
-    if not isinstance(name, str) or not _SNAKE.match(name):
-        errors.append(f"{where}.name: {name!r} is not a snake_case identifier")
-    elif keyword.iskeyword(name) or name in RESERVED_FIELD_NAMES or name in SQL_RESERVED:
-        errors.append(f"{where}.name: {name!r} is reserved (Python keyword, SQL word or generated column)")
+    if name_errors := _attribute_name_errors(name, where):
+        errors += name_errors
     elif name in seen:
         errors.append(f"{where}.name: duplicate field name {name!r}")
     seen.add(name)
@@ -223,11 +327,12 @@ def _field_errors(spec: Any, where: str, seen: set[str]) -> list[str]:
             errors.append(f"{where}.{low}: greater than {high}")
     if kind == "decimal" and spec.get("decimal_places", 2) > spec.get("max_digits", 12):
         errors.append(f"{where}.decimal_places: greater than max_digits")
-    if "pattern" in spec:
-        try:
-            re.compile(spec["pattern"])
-        except (re.error, TypeError) as exc:
-            errors.append(f"{where}.pattern: not a valid regular expression ({exc})")
+    if spec.get("max_length", 0) > MAX_VARCHAR and kind == "string":
+        errors.append(f"{where}.max_length: above {MAX_VARCHAR}, the longest VARCHAR; use the type 'text'")
+    if "pattern" in spec and kind in ("string", "text"):
+        errors += [f"{where}.pattern: {problem}" for problem in _pattern_rule_errors(spec)]
+    if kind == "json" and isinstance(spec.get("default"), (dict, list)):
+        errors.append(f"{where}.default: a json default must be a string, number, boolean or null")
     if "default" in spec and (reason := _default_error(spec)):
         errors.append(f"{where}.default: {reason}")
     return errors
@@ -242,6 +347,7 @@ def api_endpoint_errors(endpoints: Any, prefix: str, models: Any, auth_enabled: 
     res = resources(models, auth_enabled)
     request_models, response_models = _model_names(res, auth_enabled)
     errors, seen = [], set()
+    functions: dict[str, str] = {}
     for i, endpoint in enumerate(endpoints):
         where = f"api_endpoints[{i}]"
         if not isinstance(endpoint, dict):
@@ -268,9 +374,54 @@ def api_endpoint_errors(endpoints: Any, prefix: str, models: Any, auth_enabled: 
             errors.append(f"{where}.path: {path!r} must start with the api_prefix {prefix!r}")
         elif not re.fullmatch(r"(/([a-z0-9][a-z0-9._-]*|\{[a-z_][a-z0-9_]*\}))+", path):
             errors.append(f"{where}.path: {path!r} must be /segments of lower-case words or {{snake_case}} parameters")
+        else:
+            errors += _custom_path_errors(path, prefix, res, where)
+            function = Endpoint(method, path[len(prefix.rstrip("/")) :], False, None, None).function
+            if function in functions:
+                other = functions[function]
+                errors.append(f"{where}.path: its handler {function}() would also be {other}'s; rename a segment")
+            functions.setdefault(function, where)
         if method in ("GET", "DELETE") and endpoint.get("request_model"):
             errors.append(f"{where}.request_model: a {method} request has no body")
     return errors
+
+
+# Routes of the generated API below the prefix, before any custom endpoint.
+BUILTIN_PATHS = ("/auth/register", "/auth/token", "/auth/refresh", "/users/me")
+# Names a handler's path parameter may not take: its other parameters and the module's own names.
+RESERVED_PARAMETERS = {"data", "user", "session", "request", "response", "status", "router", "self", "pk"}
+
+
+def _custom_path_errors(path: str, prefix: str, res: list[Resource], where: str) -> list[str]:
+    """A custom path no earlier route takes, with parameters that can be handler arguments."""
+    errors = []
+    parameters = re.findall(r"\{([a-z_][a-z0-9_]*)\}", path)
+    for name in parameters:
+        if keyword.iskeyword(name) or name in RESERVED_PARAMETERS or len(name) > MAX_NAME:
+            errors.append(
+                f"{where}.path: the parameter {{{name}}} is reserved (a Python keyword, a handler argument"
+                " or longer than the longest name)"
+            )
+    if len(set(parameters)) != len(parameters):
+        errors.append(f"{where}.path: a parameter appears twice in {path!r}")
+    base = prefix.rstrip("/")
+    routes = [base + p for p in BUILTIN_PATHS] + [base + r.path + item for r in res for item in ("", "/{id}")]
+    for route in routes:
+        if _shadows(route, path):
+            errors.append(f"{where}.path: {path!r} is served by the generated route {route}; choose another path")
+            break
+    return errors
+
+
+def _shadows(route: str, path: str) -> bool:
+    """Every request to ``path`` also matches ``route`` (a ``{parameter}`` takes any segment)."""
+    route_parts, path_parts = route.split("/"), path.split("/")
+    if len(route_parts) != len(path_parts):
+        return False
+    return all(
+        r == p or (r.startswith("{") and not p.startswith("{")) or r.startswith("{")
+        for r, p in zip(route_parts, path_parts, strict=True)
+    )
 
 
 def _model_names(res: list[Resource], auth_enabled: bool) -> tuple[set[str], set[str]]:
