@@ -1,6 +1,7 @@
 """Post-generation steps, run by copier's `_tasks` in the new project (on copy only).
 
 Each step says what it does; a step whose tool is missing says so and the others still run.
+Generated code that ruff finds broken stops the generation (exit 1) before the first commit.
 Standard library only: this runs with the interpreter that runs copier.
 """
 
@@ -52,8 +53,14 @@ def format_code() -> None:
         say("ruff not found: skipped formatting (the template renders formatted code already)")
         return
     say("ruff format . && ruff check --fix .")
-    run([*ruff, "format", "--quiet", "."], "ruff format")
-    run([*ruff, "check", "--fix", "--quiet", "."], "ruff check --fix")
+    # Code that ruff cannot parse or fix is a broken project: stop before anything is committed,
+    # so that copier removes what it wrote.
+    if not (
+        run([*ruff, "format", "--quiet", "."], "ruff format")
+        and run([*ruff, "check", "--fix", "--quiet", "."], "ruff check --fix")
+    ):
+        say("the generated code does not pass ruff: generation stopped, nothing committed")
+        sys.exit(1)
 
 
 def lock() -> None:

@@ -27,11 +27,35 @@ from .literals import (
 )
 from .model import FIELD_TYPES, Field, Relation, Resource, resources
 from .naming import constant, kebab, pascal, plural, singular, snake
-from .rules import api_endpoint_errors, model_errors
+from .rules import api_endpoint_errors, api_prefix_errors, model_errors, project_name_errors
 
 __all__ = [
-    "CRUD_OPERATIONS", "FIELD_TYPES", "Endpoint", "Field", "Relation", "Resource", "SpecModelExtension",
-    "api_endpoint_errors", "constant", "custom_endpoints", "json_string", "kebab", "markdown_text",
-    "model_errors", "pascal", "plural", "public_operations", "python_docstring", "python_literal",
-    "python_string", "request_sample", "resources", "singular", "snake", "toml_string", "yaml_string",
+    "CRUD_OPERATIONS",
+    "FIELD_TYPES",
+    "Endpoint",
+    "Field",
+    "Relation",
+    "Resource",
+    "SpecModelExtension",
+    "api_endpoint_errors",
+    "api_prefix_errors",
+    "constant",
+    "custom_endpoints",
+    "json_string",
+    "kebab",
+    "markdown_text",
+    "model_errors",
+    "pascal",
+    "plural",
+    "project_name_errors",
+    "public_operations",
+    "python_docstring",
+    "python_literal",
+    "python_string",
+    "request_sample",
+    "resources",
+    "singular",
+    "snake",
+    "toml_string",
+    "yaml_string",
 ]  # fmt: skip

@@ -9,7 +9,7 @@ from . import django, imports, layout, literals
 from .endpoints import custom_endpoints, public_operations, request_sample
 from .model import resources
 from .naming import constant, kebab, pascal, plural, snake
-from .rules import api_endpoint_errors, model_errors
+from .rules import api_endpoint_errors, api_prefix_errors, model_errors, project_name_errors
 
 
 class SpecModelExtension(Extension):
@@ -39,6 +39,8 @@ class SpecModelExtension(Extension):
         )
         environment.globals.update(
             model_errors=model_errors,
+            project_name_errors=project_name_errors,
+            api_prefix_errors=api_prefix_errors,
             api_endpoint_errors=api_endpoint_errors,
             public_operations=public_operations,
             resources=resources,
@@ -49,6 +51,7 @@ class SpecModelExtension(Extension):
             import_block=layout.import_block,
             router_imports=imports.router_imports,
             wrap=layout.wrap,
+            assignment=layout.assignment,
             dj_call=layout.Call,
             dj_fmt=layout.fmt,
             dj_fmt_pragma=layout.fmt_pragma,

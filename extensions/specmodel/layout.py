@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,22 +31,33 @@ def import_block(names: list[tuple[str, str]]) -> str:
         group = 0 if module in _STDLIB else 2 if module.startswith(".") else 1
         members = sorted(by_module[module], key=member_key)
         line = f"from {module} import {', '.join(members)}"
-        if len(line) > 100:
+        if width(line) > LINE_LENGTH:
             line = f"from {module} import (\n" + "".join(f"    {m},\n" for m in members) + ")"
         groups[group].append(line)
     return "\n\n".join("\n".join(lines) for lines in groups if lines)
 
 
 def wrap(indent: int, opening: str, args: list[str], closing: str = ")", hug: bool = True) -> str:
-    """A call or signature laid out as ruff format would: on one line, with its arguments on one
-    indented line (calls only: ``hug``), or one argument per line with a trailing comma."""
-    pad, inner = " " * indent, " " * (indent + 4)
-    joined = ", ".join(args)
-    if len(pad + opening + joined + closing) <= LINE_LENGTH:
-        return pad + opening + joined + closing
-    if hug and len(inner + joined) <= LINE_LENGTH:
-        return f"{pad}{opening}\n{inner}{joined}\n{pad}{closing}"
-    return f"{pad}{opening}\n" + "".join(f"{inner}{arg},\n" for arg in args) + pad + closing
+    """A call or signature laid out as ruff format would (``fmt``); ``hug`` False for a bracket
+    whose arguments ruff never keeps together on one indented line."""
+    return fmt(Call(opening, args, closing, hug), indent)
+
+
+def assignment(indent: int, target: str, value: str | list[str]) -> str:
+    """``target = value`` (a list of values: a tuple) as ruff format writes it: on one line, or
+    with the value parenthesised on lines of its own."""
+    pad = " " * indent
+    shown = value if isinstance(value, str) else ", ".join(value)
+    if width(f"{pad}{target} = {shown}") <= LINE_LENGTH:
+        return f"{pad}{target} = {shown}"
+    if isinstance(value, str):
+        return f"{pad}{target} = (\n{pad}    {value}\n{pad})"
+    return fmt(Call(f"{target} = (", value, ")", hug=False), indent)
+
+
+def width(text: str) -> int:
+    """The width ruff measures a line with: wide East Asian characters and emoji count twice."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 @dataclass
@@ -55,6 +67,7 @@ class Call:
     opening: str
     items: list[Any]
     closing: str = ")"
+    hug: bool | None = None  # None: a call hugs its arguments, a literal collection does not
 
     def __str__(self) -> str:
         return self.opening + ", ".join(str(item) for item in self.items) + self.closing
@@ -63,6 +76,8 @@ class Call:
     def is_call(self) -> bool:
         """A call (whose arguments ruff may keep on one indented line), not a literal collection
         (which ruff splits one item per line as soon as it does not fit)."""
+        if self.hug is not None:
+            return self.hug
         head = self.opening[:-1]
         return self.opening.endswith("(") and bool(head) and (head[-1].isalnum() or head[-1] in "_]")
 
@@ -71,10 +86,10 @@ def fmt(expr: Any, indent: int, suffix: str = "") -> str:
     """``expr`` laid out as ruff format would: on one line; else (a call) its arguments on one
     indented line; else one item per line (each laid out the same way) with a trailing comma."""
     pad, inner = " " * indent, " " * (indent + 4)
-    if not isinstance(expr, Call) or len(pad + str(expr) + suffix) <= LINE_LENGTH:
+    if not isinstance(expr, Call) or width(pad + str(expr) + suffix) <= LINE_LENGTH:
         return f"{pad}{expr}{suffix}"
     joined = ", ".join(str(item) for item in expr.items)
-    if expr.is_call and len(inner + joined) <= LINE_LENGTH:
+    if expr.is_call and width(inner + joined) <= LINE_LENGTH:
         return f"{pad}{expr.opening}\n{inner}{joined}\n{pad}{expr.closing}{suffix}"
     body = "".join(fmt(item, indent + 4, ",") + "\n" for item in expr.items)
     return f"{pad}{expr.opening}\n{body}{pad}{expr.closing}{suffix}"

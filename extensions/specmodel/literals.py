@@ -12,28 +12,32 @@ import re
 from typing import Any
 
 # Characters shown as they are inside a quoted literal; everything else is escaped.
-_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _quoted(value: str, hex_escape: str) -> str:
-    """``value`` in double quotes, with backslash, quote and every non-printable character
+def _quoted(value: str, hex_escape: str, quote: str = '"') -> str:
+    """``value`` in ``quote``s, with backslash, that quote and every non-printable character
     escaped; ``hex_escape`` formats the code points up to U+FFFF that have no short escape."""
     out = []
     for char in value:
         if char in _SHORT_ESCAPES:
             out.append(_SHORT_ESCAPES[char])
+        elif char == quote:
+            out.append("\\" + quote)
         elif char.isprintable():
             out.append(char)
         elif ord(char) <= 0xFFFF:
             out.append(hex_escape.format(ord(char)))
         else:
             out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
+    return quote + "".join(out) + quote
 
 
 def python_string(value: str) -> str:
-    """A double-quoted Python string literal, as ruff format writes it (lower-case hex escapes)."""
-    return _quoted(value, "\\u{:04x}")
+    """A Python string literal as ruff format writes it: double quotes, unless the value holds more
+    double quotes than single ones; lower-case hex escapes."""
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    return _quoted(value, "\\u{:04x}", quote)
 
 
 def python_literal(value: Any) -> str:
@@ -53,7 +57,7 @@ def python_literal(value: Any) -> str:
 
 def python_docstring(value: str) -> str:
     """Text for the inside of a ``\"\"\"docstring\"\"\"``: one line, quotes and backslashes escaped."""
-    return python_string(" ".join(value.split()))[1:-1]
+    return _quoted(" ".join(value.split()), "\\u{:04x}")[1:-1]
 
 
 def toml_string(value: str) -> str:

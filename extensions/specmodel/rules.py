@@ -7,12 +7,13 @@ import datetime as dt
 import decimal
 import keyword
 import re
+import sys
 import uuid
 from typing import Any
 
 from .endpoints import Endpoint, _crud_operation
 from .model import FIELD_TYPES, ON_DELETE, Resource, resources
-from .naming import constant, singular, snake
+from .naming import constant, plural, singular, snake
 from .patterns import SAMPLES_NEEDED, matches, pattern_errors, pattern_samples
 
 # Columns every resource gets; a spec field may not take these names.
@@ -31,6 +32,13 @@ RESERVED_ATTRIBUTE_NAMES = {
     "refresh_from_db", "arefresh_from_db", "get_deferred_fields", "serializable_value",
     "prepare_database_save", "unique_error_message", "date_error_message", "get_constraints",
     "from_db", "page", "order_by", "session", "request", "response", "service", "data", "self",
+}  # fmt: skip
+# Module and local names of the generated code that a model's snake_case name or plural would take
+# over (a handler's local ``body = ...`` hides the ``body()`` it calls).
+RESERVED_VARIABLES = {
+    "api", "app", "auth", "blueprints", "body", "current_user", "custom", "db", "docs", "health",
+    "instance", "models", "object_id", "operation", "optional_user", "query", "queryset", "resources",
+    "respond", "router", "routers", "security", "serializer", "settings", "status", "users", "views",
 }  # fmt: skip
 # Classes and other capitalised names the generated modules define or import beside the models.
 RESERVED_MODEL_NAMES = {
@@ -66,6 +74,38 @@ MAX_IDENTIFIER = 63
 # The longest VARCHAR every supported database accepts (PostgreSQL: 10,485,760 characters).
 MAX_VARCHAR = 10_485_760
 MAX_NAME = 40  # the longest model, field or relationship name
+
+
+# Packages a generated project imports: a project package of the same name would shadow them.
+DEPENDENCY_PACKAGES = {
+    "alembic", "config", "django", "fastapi", "flask", "gunicorn", "httpx", "jwt", "migrations", "pydantic",
+    "pydantic_settings", "pytest", "rest_framework", "sqlalchemy", "starlette", "tests", "uvicorn",
+}  # fmt: skip
+MAX_PROJECT_NAME = 100
+
+
+def project_name_errors(name: Any) -> list[str]:
+    """A project name is one line of text whose package name (``snake``) is an importable
+    identifier that shadows no Python or library module."""
+    if not isinstance(name, str) or not name.strip():
+        return ["project_name: must be a non-empty string"]
+    if not name.isprintable() or len(name) > MAX_PROJECT_NAME:
+        return [f"project_name: must be one line of at most {MAX_PROJECT_NAME} printable characters"]
+    package = snake(name)
+    if not package or not package[0].isalpha() or not package.isascii():
+        return ["project_name: needs a letter first (it becomes the Python package name)"]
+    if len(package) > MAX_NAME:
+        return [f"project_name: its package name {package!r} is longer than {MAX_NAME} characters"]
+    if keyword.iskeyword(package) or package in sys.stdlib_module_names or package in DEPENDENCY_PACKAGES:
+        return [f"project_name: the package name {package!r} would shadow a Python or library module"]
+    return []
+
+
+def api_prefix_errors(prefix: Any) -> list[str]:
+    """The prefix of every API route: ``/segments`` of lower-case words."""
+    if not isinstance(prefix, str) or not re.fullmatch(r"(/[a-z0-9][a-z0-9._-]*)+", prefix):
+        return [f"backend_architecture.api_prefix: {prefix!r} must look like /api/v1 (lower-case /segments)"]
+    return []
 
 
 def _default_error(spec: dict[str, Any]) -> str | None:
@@ -148,6 +188,12 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
             continue
         else:
             key = snake(name)
+            taken = {key, plural(key)} & (RESERVED_VARIABLES | RESERVED_ATTRIBUTE_NAMES | set(keyword.kwlist))
+            if taken:
+                errors.append(
+                    f"{where}.name: {name!r} gives the Python name {min(taken)!r}, which the generated code uses"
+                )
+                continue
         if key in seen_models:
             errors.append(f"{where}.name: duplicate model name {name!r} (also {seen_models[key]})")
         seen_models[key] = where
@@ -320,6 +366,8 @@ def _field_errors(spec: Any, where: str, seen: set[str]) -> list[str]:
         if not isinstance(choices, list) or not choices or not all(isinstance(c, str) and c for c in choices):
             errors.append(f"{where}.choices: an enum needs a non-empty list of non-empty strings")
             return errors
+        if not all(c.isprintable() and len(c) <= 255 for c in choices):
+            errors.append(f"{where}.choices: each choice must be one line of at most 255 printable characters")
         if len({constant(c) for c in choices}) != len(choices):
             errors.append(f"{where}.choices: choices must differ in more than case and punctuation")
     for low, high in (("min_length", "max_length"), ("minimum", "maximum")):

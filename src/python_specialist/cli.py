@@ -116,13 +116,21 @@ def generate(
     for_skill = f" for the {skill.name} skill" if skill else ""
     log(f"generating {framework_of(spec)} project {spec['project_name']!r} into {dest}{for_skill}")
     report_path.unlink(missing_ok=True)  # never leave a stale report behind
-    render(spec, dest, template_root, overwrite=force)
-    package = str(load_spec_model(template_root).snake(spec["project_name"]))
-    if skill:
-        report = build_skill_report(skill, spec, dest, package)
-    else:
-        report = build_report(spec, dest, package, verify=verify)
-    check_report(report, template_root, skill.output_schema if skill else OUTPUT_SCHEMA)
+    created = not dest.exists()
+    try:
+        render(spec, dest, template_root, overwrite=force)
+        package = str(load_spec_model(template_root).snake(spec["project_name"]))
+        if skill:
+            report = build_skill_report(skill, spec, dest, package)
+        else:
+            report = build_report(spec, dest, package, verify=verify)
+        check_report(report, template_root, skill.output_schema if skill else OUTPUT_SCHEMA)
+    except BaseException:
+        # A project that could not be generated or measured is not left half-made.
+        if created and dest.exists():
+            log(f"removing {dest}: generation failed")
+            shutil.rmtree(dest)
+        raise
     write_report(report, report_path)
     print(report_path)
     verification = report.get("verification")
@@ -155,11 +163,10 @@ def check_destination(dest: Path, force: bool) -> None:
 
 
 def render(spec: dict[str, Any], dest: Path, template_root: Path, *, overwrite: bool) -> None:
-    """Run copier; on failure remove DEST if this run created it."""
+    """Run copier (its failures as a CliError)."""
     import copier  # slow to import: only when a project is really generated
     from copier.errors import DirtyLocalWarning, MissingFileWarning
 
-    created = not dest.exists()
     try:
         with warnings.catch_warnings(), stdout_to_stderr():
             # Expected: the template is a work tree, and a new project has no answers file yet.
@@ -175,11 +182,7 @@ def render(spec: dict[str, Any], dest: Path, template_root: Path, *, overwrite: 
                 quiet=True,
                 overwrite=overwrite,
             )
-    except BaseException as exc:
-        if created and dest.exists():
-            shutil.rmtree(dest)
-        if not isinstance(exc, Exception):
-            raise
+    except Exception as exc:
         raise CliError([f"copier failed: {type(exc).__name__}: {exc}".rstrip()], EXIT_FAILED) from exc
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-import keyword
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -34,13 +33,6 @@ from python_specialist.mapping import SPEC_TO_QUESTION, TEMPLATE_ROOT
 INPUT_SCHEMA = Path("schemas", "agents", "@python-specialist.input.schema.json")
 OUTPUT_SCHEMA = Path("schemas", "agents", "@python-specialist.output.schema.json")
 _MISSING = object()
-
-# Packages a generated project imports: a project package of the same name would shadow them.
-_DEPENDENCY_PACKAGES = {
-    "alembic", "fastapi", "httpx", "jwt", "pydantic", "pydantic_settings", "pytest",
-    "sqlalchemy", "starlette", "tests", "uvicorn", "migrations",
-}  # fmt: skip
-
 
 # ---------------------------------------------------------------------------
 # Loading
@@ -191,13 +183,10 @@ def _default_models(template_root: Path) -> Any:
 
 
 def project_name_errors(spec: dict[str, Any], template_root: Path) -> list[str]:
-    """The package name derived from ``project_name`` must be importable and not shadow a dependency."""
-    package = str(load_spec_model(template_root).snake(str(spec["project_name"])))
-    if not package or not package[0].isalpha():
-        return ["project_name: needs a letter first (it becomes the Python package name)"]
-    if keyword.iskeyword(package) or package in sys.stdlib_module_names or package in _DEPENDENCY_PACKAGES:
-        return [f"project_name: the package name {package!r} would shadow a Python or library module"]
-    return []
+    """The project name and the API prefix, by the rules copier's validators apply too."""
+    spec_model = load_spec_model(template_root)
+    prefix = lookup(spec, "backend_architecture.api_prefix", "/api/v1")
+    return [*spec_model.project_name_errors(spec["project_name"]), *spec_model.api_prefix_errors(prefix)]
 
 
 def combination_errors(spec: dict[str, Any]) -> list[str]:
