@@ -5,7 +5,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 DEMO ?= build/todo-api
 
-.PHONY: help demo test format
+.PHONY: help demo test format dist
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -29,3 +29,7 @@ format: $(VENV)/.installed ## Format this repository's code and the templates' p
 	$(BIN)/ruff check --fix src extensions tests hooks
 	find template-* -name '*.py' -print0 | xargs -0 $(BIN)/ruff format --isolated --line-length 100
 	find template-* -name '*.py' -print0 | xargs -0 $(BIN)/ruff check --isolated --line-length 100 --select I --fix
+
+dist: $(VENV)/.installed ## Build the wheel (which carries the template) and the sdist into dist/
+	rm -rf dist
+	$(BIN)/uv build --out-dir dist

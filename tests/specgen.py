@@ -14,7 +14,7 @@ from typing import Any
 from python_specialist.mapping import TEMPLATE_ROOT
 from python_specialist.validation import load_spec_model
 
-# The field types of spec-format.md, as the templates' own spec model lists them.
+# The field types of docs/spec-format.md, as the templates' own spec model lists them.
 FIELD_TYPES: list[str] = list(load_spec_model(TEMPLATE_ROOT).FIELD_TYPES)
 MODEL_WORDS = ["Book", "Shelf", "Author", "Order", "Parcel", "Invoice", "Garden", "Plant", "Sensor", "Ticket"]
 FIELD_WORDS = ["label", "summary", "amount", "weight", "price", "flag", "due", "seen", "contact", "link"]

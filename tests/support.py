@@ -20,7 +20,7 @@ from typing import Any
 
 from copier import run_copy
 
-from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
+from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers, template_vcs_ref
 
 SPECS = Path(__file__).parent / "specs"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -65,7 +65,7 @@ def generate(spec: Mapping[str, Any], dest: Path, skip_tasks: bool = False, **ex
         data=answers,
         defaults=True,
         unsafe=True,
-        vcs_ref="HEAD",
+        vcs_ref=template_vcs_ref(TEMPLATE_ROOT),
         quiet=True,
         skip_tasks=skip_tasks,
     )

@@ -25,7 +25,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from python_specialist import measure
-from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
+from python_specialist.mapping import COPY_EXCLUDE, TEMPLATE_ROOT, spec_to_answers, template_vcs_ref
 from python_specialist.skills import METRICS, SKILLS, Generated, Skill
 from python_specialist.validation import (
     INPUT_SCHEMA,
@@ -169,7 +169,7 @@ def render(spec: dict[str, Any], dest: Path, template_root: Path, *, overwrite: 
 
     try:
         with warnings.catch_warnings(), stdout_to_stderr():
-            # Expected: the template is a work tree, and a new project has no answers file yet.
+            # Expected: a git template has uncommitted edits, and a new project has no answers file yet.
             warnings.simplefilter("ignore", DirtyLocalWarning)
             warnings.simplefilter("ignore", MissingFileWarning)
             copier.run_copy(
@@ -178,7 +178,8 @@ def render(spec: dict[str, Any], dest: Path, template_root: Path, *, overwrite: 
                 data=spec_to_answers(spec),
                 defaults=True,
                 unsafe=True,
-                vcs_ref="HEAD",
+                vcs_ref=template_vcs_ref(template_root),
+                exclude=COPY_EXCLUDE,
                 quiet=True,
                 overwrite=overwrite,
             )

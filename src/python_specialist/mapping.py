@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
-TEMPLATE_ROOT = Path(__file__).resolve().parents[2]
+# A wheel ships the template family inside the package (pyproject.toml: force-include); an
+# editable install or a checkout runs it from the repository, two levels above this package.
+PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "template"
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_ROOT = PACKAGED_TEMPLATE if (PACKAGED_TEMPLATE / "copier.yml").is_file() else REPOSITORY_ROOT
+# Bytecode pip compiles into the installed template's plain .py files. Copier's own default
+# excludes (the same patterns) stop applying once copier.yml sets ``_subdirectory``.
+COPY_EXCLUDE = ("__pycache__", "*.py[co]")
 
 # JSON path of a spec field -> name of the copier question that carries it.
 SPEC_TO_QUESTION: dict[str, str] = {
@@ -41,3 +49,21 @@ def spec_to_answers(spec: dict[str, Any]) -> dict[str, Any]:
         else:
             answers[question] = node
     return answers
+
+
+def is_git_work_tree_root(path: Path) -> bool:
+    """Whether ``path`` is the top of a git work tree: the test copier applies before it treats a
+    local template as a git repository (clones it, honours ``vcs_ref``)."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True, check=False
+        )
+    except OSError:  # no git, or no such directory
+        return False
+    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == path.resolve()
+
+
+def template_vcs_ref(template_root: Path) -> str | None:
+    """``vcs_ref`` for copier: ``HEAD`` for a git work tree (its current state, uncommitted edits
+    included, rather than its latest tag); None for a plain directory such as the packaged copy."""
+    return "HEAD" if is_git_work_tree_root(template_root) else None
