@@ -17,7 +17,6 @@ SCHEMAS = TEMPLATE_ROOT / "schemas" / "agents"
 INPUT_SCHEMA = SCHEMAS / "@python-specialist.input.schema.json"
 OUTPUT_SCHEMA = SCHEMAS / "@python-specialist.output.schema.json"
 SPECS = Path(__file__).parent / "specs"
-SHARED_SPECS = TEMPLATE_ROOT.parent / "shared" / "specs"
 
 
 def load(path: Path) -> Any:
@@ -78,10 +77,3 @@ def test_enum_choices_of_copier_are_values_of_the_schema() -> None:
         for key in path.split("."):
             node = node["properties"][key]
         assert set(choices) <= set(node["enum"]), f"{question}: choices {choices} not in the schema of {path}"
-
-
-@pytest.mark.skipif(not SHARED_SPECS.is_dir(), reason="no shared/specs beside the repository")
-def test_spec_copies_equal_the_shared_specs() -> None:
-    shared = {p.name: load(p) for p in SHARED_SPECS.glob("*.json")}
-    copies = {name: load(SPECS / name) for name in shared if (SPECS / name).exists()}
-    assert copies == shared

@@ -5,7 +5,7 @@ Three stages, run in order by :func:`spec_errors`:
 1. the input schema (JSON Schema 2020-12): the agent's, or a skill's (a restriction of it);
 2. the rules JSON Schema cannot express, shared with the templates
    (``extensions/specmodel``: ``model_errors`` and ``api_endpoint_errors``) and the
-   combination rules of spec-format.md;
+   combination rules of docs/spec-format.md;
 3. values the schema accepts but the template family does not offer yet ("not supported yet"),
    read from the ``choices`` of copier.yml plus the few restrictions copier.yml states as validators.
 
@@ -190,7 +190,7 @@ def project_name_errors(spec: dict[str, Any], template_root: Path) -> list[str]:
 
 
 def combination_errors(spec: dict[str, Any]) -> list[str]:
-    """Combinations that cannot work (spec-format.md), each naming the field at fault."""
+    """Combinations that cannot work (docs/spec-format.md), each naming the field at fault."""
     framework = framework_of(spec)
     library = lookup(spec, "background_tasks.library", "none")
     broker = lookup(spec, "background_tasks.broker", _MISSING)
