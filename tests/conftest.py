@@ -6,7 +6,18 @@ from typing import Any
 
 import pytest
 from specgen import default_seeds, random_spec
-from support import Project, as_django, as_flask, build_project, drop_postgres_database, load_spec
+from support import (
+    SPEC_MODEL,
+    Project,
+    as_django,
+    as_flask,
+    build_project,
+    drop_postgres_database,
+    load_spec,
+    with_answers,
+)
+
+from python_specialist.mapping import spec_to_answers
 
 RANDOM_SEEDS = default_seeds(4)
 
@@ -26,9 +37,37 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
 }
 
+# The option matrix: rows of the options registry that, with the projects above, put every pair
+# of offered values that can go together into at least one generated project. Each row is
+# rendered on the next of these shapes.
+MATRIX_SEED = RANDOM_SEEDS[0]
+MATRIX_SHAPES: list[Callable[[], dict[str, Any]]] = [
+    lambda: load_spec("s01-todo"),
+    lambda: load_spec("blog-fastapi"),
+    lambda: load_spec("all-types"),
+]
+
+
+def _answers(spec: dict[str, Any]) -> dict[str, Any]:
+    answers: dict[str, Any] = SPEC_MODEL.complete(spec_to_answers(spec))
+    return answers
+
+
+def _matrix_project(shape: Callable[[], dict[str, Any]], row: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    return lambda: with_answers(shape(), row)
+
+
+MATRIX_ROWS: list[dict[str, Any]] = SPEC_MODEL.pairwise([_answers(make()) for make in PROJECTS.values()], MATRIX_SEED)
+for _i, _row in enumerate(MATRIX_ROWS):
+    PROJECTS[f"matrix-{_i + 1}"] = _matrix_project(MATRIX_SHAPES[_i % len(MATRIX_SHAPES)], _row)
+
 
 def pytest_report_header() -> str:
-    return f"random specs: SPEC_SEED={','.join(map(str, RANDOM_SEEDS))} (set it to replay them)"
+    rows = "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in MATRIX_ROWS) or "none needed"
+    return (
+        f"random specs: SPEC_SEED={','.join(map(str, RANDOM_SEEDS))} (set it to replay them)\n"
+        f"option matrix: {len(PROJECTS)} projects, {len(MATRIX_ROWS)} added for pairwise coverage ({rows})"
+    )
 
 
 @pytest.fixture(scope="session")

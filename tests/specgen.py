@@ -11,8 +11,7 @@ import random
 import zlib
 from typing import Any
 
-from python_specialist.mapping import TEMPLATE_ROOT
-from python_specialist.validation import load_spec_model
+from python_specialist.mapping import TEMPLATE_ROOT, load_spec_model
 
 # The field types of docs/spec-format.md, as the templates' own spec model lists them.
 FIELD_TYPES: list[str] = list(load_spec_model(TEMPLATE_ROOT).FIELD_TYPES)

@@ -20,7 +20,7 @@ from typing import Any
 
 from copier import run_copy
 
-from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers, template_vcs_ref
+from python_specialist.mapping import TEMPLATE_ROOT, copier_data, load_spec_model, spec_to_answers, template_vcs_ref
 
 SPECS = Path(__file__).parent / "specs"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -38,27 +38,39 @@ def load_spec(name: str, **overrides: Any) -> dict[str, Any]:
     return spec
 
 
-def as_flask(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec with the framework switched to Flask (sync; no FastAPI BackgroundTasks)."""
+SPEC_MODEL = load_spec_model(TEMPLATE_ROOT)
+
+
+def with_answers(spec: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec with the fields of these copier ``answers`` set (``mapping`` gives their paths)."""
     spec = copy.deepcopy(spec)
-    spec.setdefault("backend_architecture", {}).update(framework="Flask", async_support=False)
-    spec.setdefault("database", {})["async"] = False
-    if spec.get("background_tasks", {}).get("library") == "FastAPI BackgroundTasks":
-        spec["background_tasks"]["library"] = "none"
+    for option in SPEC_MODEL.OPTIONS:
+        if option.question in answers:
+            node = spec
+            *parents, last = option.path.split(".")
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[last] = answers[option.question]
     return spec
+
+
+def switched(spec: dict[str, Any], question: str, value: Any) -> dict[str, Any]:
+    """The spec moved to ``value`` for ``question``, with every choice that no longer fits moved
+    to one that does (the options registry's ``switch``)."""
+    return with_answers(spec, SPEC_MODEL.switch(spec_to_answers(spec), question, value))
+
+
+def as_flask(spec: dict[str, Any]) -> dict[str, Any]:
+    return switched(spec, "framework", "Flask")
 
 
 def as_django(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec with the framework switched to Django (Django ORM, sync, no FastAPI BackgroundTasks)."""
-    spec = as_flask(spec)
-    spec["backend_architecture"]["framework"] = "Django"
-    spec["database"]["orm"] = "Django ORM"
-    return spec
+    return switched(spec, "framework", "Django")
 
 
 def generate(spec: Mapping[str, Any], dest: Path, skip_tasks: bool = False, **extra_answers: Any) -> Path:
     """Render the template for ``spec`` into ``dest`` (hooks included unless skipped)."""
-    answers = {**spec_to_answers(copy.deepcopy(dict(spec))), **extra_answers}
+    answers = {**copier_data(copy.deepcopy(dict(spec))), **extra_answers}
     run_copy(
         str(TEMPLATE_ROOT),
         dest,

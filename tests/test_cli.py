@@ -85,14 +85,14 @@ BROKEN = {
                 "database.async": False,
             },
         ),
-        "backend_architecture.async_support: true is not supported with Django",
+        "backend_architecture.async_support: true is not supported yet with backend_architecture.framework 'Django'",
     ),
     "async Flask": (
         changed(
             s01(),
             **{"backend_architecture.framework": "Flask", "background_tasks.library": "none", "database.async": False},
         ),
-        "backend_architecture.async_support: true is not supported with Flask yet",
+        "backend_architecture.async_support: true is not supported yet with backend_architecture.framework 'Flask'",
     ),
     "database not supported yet": (
         changed(s01(), **{"database.type": "MySQL"}),
@@ -100,15 +100,15 @@ BROKEN = {
     ),
     "sync FastAPI": (
         changed(s01(), **{"backend_architecture.async_support": False}),
-        "backend_architecture.async_support: false is not supported yet with FastAPI",
+        "backend_architecture.async_support: false is not supported yet with backend_architecture.framework 'FastAPI'",
     ),
     "sync database": (
         changed(s01(), **{"database.async": False}),
-        "database.async: false is not supported yet with FastAPI",
+        "database.async: false is not supported yet with backend_architecture.framework 'FastAPI'",
     ),
     "social login": (
         changed(s01(), **{"authentication.providers": ["local", "github"]}),
-        'authentication.providers: ["local", "github"] is not supported yet',
+        "authentication.providers: 'github' is not supported yet (supported: local)",
     ),
     "bad api prefix": (
         changed(s01(), **{"backend_architecture.api_prefix": "api/v1"}),
@@ -207,19 +207,19 @@ BROKEN = {
     ),
     "ARQ without Redis": (
         changed(s01(), background_tasks={"library": "ARQ", "broker": "RabbitMQ"}),
-        "background_tasks.broker: ARQ needs the Redis broker, got 'RabbitMQ'",
+        "background_tasks.library: 'ARQ' works only with background_tasks.broker 'Redis' (it is 'RabbitMQ')",
     ),
     "BackgroundTasks outside FastAPI": (
         changed(s01(), **{"backend_architecture.framework": "Flask"}),
-        "background_tasks.library: 'FastAPI BackgroundTasks' works only with FastAPI",
+        "background_tasks.library: 'FastAPI BackgroundTasks' works only with backend_architecture.framework 'FastAPI'",
     ),
     "Django ORM outside Django": (
         changed(s01(), **{"database.orm": "Django ORM"}),
-        "database.orm: 'Django ORM' works only with Django",
+        "database.orm: 'Django ORM' works only with backend_architecture.framework 'Django'",
     ),
     "SQLAlchemy with Django": (
         changed(s01(), **{"backend_architecture.framework": "Django", "background_tasks.library": "none"}),
-        "database.orm: 'SQLAlchemy' does not work with Django; use 'Django ORM'",
+        "database.orm: 'SQLAlchemy' works only with backend_architecture.framework 'FastAPI' or 'Flask'",
     ),
     "broker not supported yet": (
         changed(s01(), background_tasks={"library": "Celery", "broker": "Redis"}),

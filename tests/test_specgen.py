@@ -8,8 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from specgen import FIELD_TYPES, random_spec
 
-from python_specialist.mapping import TEMPLATE_ROOT
-from python_specialist.validation import load_spec_model
+from python_specialist.mapping import TEMPLATE_ROOT, load_spec_model
 
 SCHEMA = json.loads((TEMPLATE_ROOT / "schemas/agents/@python-specialist.input.schema.json").read_text())
 

@@ -8,6 +8,7 @@
 * ``endpoints``: CRUD entries of ``api_endpoints`` and the custom ones;
 * ``imports``, ``layout``: import blocks and line layout, so that rendered code is ruff-formatted;
 * ``django``: the Django renderings of the same model;
+* ``options``: the registry of options (questions, spec fields, values and what they go with);
 * ``extension``: the Jinja extension that gives all of it to copier's templates.
 
 It depends on nothing but the standard library and Jinja, so ``copier copy`` works without the
@@ -27,24 +28,44 @@ from .literals import (
 )
 from .model import FIELD_TYPES, Field, Relation, Resource, resources
 from .naming import constant, kebab, pascal, plural, singular, snake
+from .options import (
+    BY_QUESTION,
+    MATRIX_QUESTIONS,
+    OPTIONS,
+    Option,
+    Value,
+    complete,
+    option_errors,
+    pairwise,
+    spec_option_errors,
+    switch,
+)
 from .rules import api_endpoint_errors, api_prefix_errors, model_errors, project_name_errors
 
 __all__ = [
+    "BY_QUESTION",
     "CRUD_OPERATIONS",
     "FIELD_TYPES",
+    "MATRIX_QUESTIONS",
+    "OPTIONS",
     "Endpoint",
     "Field",
+    "Option",
     "Relation",
     "Resource",
     "SpecModelExtension",
+    "Value",
     "api_endpoint_errors",
     "api_prefix_errors",
+    "complete",
     "constant",
     "custom_endpoints",
     "json_string",
     "kebab",
     "markdown_text",
     "model_errors",
+    "option_errors",
+    "pairwise",
     "pascal",
     "plural",
     "project_name_errors",
@@ -56,6 +77,8 @@ __all__ = [
     "resources",
     "singular",
     "snake",
+    "spec_option_errors",
+    "switch",
     "toml_string",
     "yaml_string",
 ]  # fmt: skip

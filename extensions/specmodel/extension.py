@@ -9,6 +9,7 @@ from . import django, imports, layout, literals
 from .endpoints import custom_endpoints, public_operations, request_sample
 from .model import resources
 from .naming import constant, kebab, pascal, plural, snake
+from .options import option_errors
 from .rules import api_endpoint_errors, api_prefix_errors, model_errors, project_name_errors
 
 
@@ -38,6 +39,7 @@ class SpecModelExtension(Extension):
             dj_literal=literals.python_literal,
         )
         environment.globals.update(
+            option_errors=option_errors,
             model_errors=model_errors,
             project_name_errors=project_name_errors,
             api_prefix_errors=api_prefix_errors,

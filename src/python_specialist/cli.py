@@ -25,7 +25,13 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from python_specialist import measure
-from python_specialist.mapping import COPY_EXCLUDE, TEMPLATE_ROOT, spec_to_answers, template_vcs_ref
+from python_specialist.mapping import (
+    COPY_EXCLUDE,
+    TEMPLATE_ROOT,
+    copier_data,
+    load_spec_model,
+    template_vcs_ref,
+)
 from python_specialist.skills import METRICS, SKILLS, Generated, Skill
 from python_specialist.validation import (
     INPUT_SCHEMA,
@@ -33,7 +39,6 @@ from python_specialist.validation import (
     framework_of,
     load_json,
     load_spec,
-    load_spec_model,
     lookup,
     schema_file,
     spec_errors,
@@ -175,7 +180,7 @@ def render(spec: dict[str, Any], dest: Path, template_root: Path, *, overwrite: 
             copier.run_copy(
                 str(template_root),
                 dest,
-                data=spec_to_answers(spec),
+                data=copier_data(spec),
                 defaults=True,
                 unsafe=True,
                 vcs_ref=template_vcs_ref(template_root),

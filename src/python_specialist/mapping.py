@@ -1,10 +1,17 @@
-"""The one-to-one mapping between the input spec's fields and copier's questions."""
+"""Where the template family is, and the one-to-one mapping between the input spec's fields and
+copier's questions (read from the template's options registry)."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
+
+import yaml
 
 # A wheel ships the template family inside the package (pyproject.toml: force-include); an
 # editable install or a checkout runs it from the repository, two levels above this package.
@@ -15,26 +22,25 @@ TEMPLATE_ROOT = PACKAGED_TEMPLATE if (PACKAGED_TEMPLATE / "copier.yml").is_file(
 # excludes (the same patterns) stop applying once copier.yml sets ``_subdirectory``.
 COPY_EXCLUDE = ("__pycache__", "*.py[co]")
 
-# JSON path of a spec field -> name of the copier question that carries it.
-SPEC_TO_QUESTION: dict[str, str] = {
-    "project_name": "project_name",
-    "backend_architecture.framework": "framework",
-    "backend_architecture.async_support": "async_support",
-    "backend_architecture.project_structure": "project_structure",
-    "backend_architecture.dependency_manager": "dependency_manager",
-    "backend_architecture.api_prefix": "api_prefix",
-    "api_endpoints": "api_endpoints",
-    "database.type": "database_type",
-    "database.orm": "database_orm",
-    "database.async": "database_async",
-    "database.models": "models",
-    "authentication.method": "auth_method",
-    "authentication.providers": "auth_providers",
-    "background_tasks.library": "background_tasks_library",
-    "background_tasks.broker": "background_tasks_broker",
-    "api_docs": "api_docs",
-    "testing_framework": "testing_framework",
-}
+
+def load_spec_model(template_root: Path) -> ModuleType:
+    """``extensions/spec_model.py`` of the template (copier's entry to ``extensions/specmodel``),
+    imported by path: the template is not a package of this one."""
+    path = template_root / "extensions" / "spec_model.py"
+    name = f"_python_specialist_spec_model_{abs(hash(path))}"
+    if name in sys.modules:
+        return sys.modules[name]
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    module_spec.loader.exec_module(module)
+    return module
+
+
+# JSON path of a spec field -> name of the copier question that carries it (the options registry).
+SPEC_TO_QUESTION: dict[str, str] = {option.path: option.question for option in load_spec_model(TEMPLATE_ROOT).OPTIONS}
 
 
 def spec_to_answers(spec: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +55,17 @@ def spec_to_answers(spec: dict[str, Any]) -> dict[str, Any]:
         else:
             answers[question] = node
     return answers
+
+
+def copier_data(spec: dict[str, Any]) -> dict[str, Any]:
+    """The answers of ``spec`` as copier's ``data``: copier parses a string given to a ``json``
+    question as JSON text, so a string value there (a broker's name) goes as its JSON text."""
+    questions = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
+    types = {name: q.get("type") for name, q in questions.items() if isinstance(q, dict)}
+    return {
+        question: json.dumps(value) if types.get(question) == "json" and isinstance(value, str) else value
+        for question, value in spec_to_answers(spec).items()
+    }
 
 
 def is_git_work_tree_root(path: Path) -> bool:

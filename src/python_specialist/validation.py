@@ -4,10 +4,9 @@ Three stages, run in order by :func:`spec_errors`:
 
 1. the input schema (JSON Schema 2020-12): the agent's, or a skill's (a restriction of it);
 2. the rules JSON Schema cannot express, shared with the templates
-   (``extensions/specmodel``: ``model_errors`` and ``api_endpoint_errors``) and the
-   combination rules of docs/spec-format.md;
-3. values the schema accepts but the template family does not offer yet ("not supported yet"),
-   read from the ``choices`` of copier.yml plus the few restrictions copier.yml states as validators.
+   (``extensions/specmodel``: ``model_errors``, ``api_endpoint_errors``, ``project_name_errors``);
+3. the options registry (``extensions/specmodel/options.py``), as copier's validators apply it:
+   values that need another answer, and values the family does not generate yet.
 
 Stages 2 and 3 only run on a spec that passes the schema: their rules assume its types.
 """
@@ -15,20 +14,17 @@ Stages 2 and 3 only run on a spec that passes the schema: their rules assume its
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
-from python_specialist.mapping import SPEC_TO_QUESTION, TEMPLATE_ROOT
+from python_specialist.mapping import TEMPLATE_ROOT, load_spec_model, spec_to_answers
 
 INPUT_SCHEMA = Path("schemas", "agents", "@python-specialist.input.schema.json")
 OUTPUT_SCHEMA = Path("schemas", "agents", "@python-specialist.output.schema.json")
@@ -53,21 +49,6 @@ def load_spec(path: Path) -> Any:
             if path.suffix.lower() == ".json":
                 raise
     return yaml.safe_load(text)
-
-
-def load_spec_model(template_root: Path) -> ModuleType:
-    """``extensions/spec_model.py`` of the template, imported by path (it is not a package)."""
-    path = template_root / "extensions" / "spec_model.py"
-    name = f"_python_specialist_spec_model_{abs(hash(path))}"
-    if name in sys.modules:
-        return sys.modules[name]
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    if module_spec is None or module_spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    module_spec.loader.exec_module(module)
-    return module
 
 
 @cache
@@ -189,84 +170,10 @@ def project_name_errors(spec: dict[str, Any], template_root: Path) -> list[str]:
     return [*spec_model.project_name_errors(spec["project_name"]), *spec_model.api_prefix_errors(prefix)]
 
 
-def combination_errors(spec: dict[str, Any]) -> list[str]:
-    """Combinations that cannot work (docs/spec-format.md), each naming the field at fault."""
-    framework = framework_of(spec)
-    library = lookup(spec, "background_tasks.library", "none")
-    broker = lookup(spec, "background_tasks.broker", _MISSING)
-    orm = lookup(spec, "database.orm")
-    errors = []
-    if library == "ARQ" and broker is not _MISSING and broker != "Redis":
-        errors.append(f"background_tasks.broker: ARQ needs the Redis broker, got {_show(broker)}")
-    if library == "Celery" and broker is None:
-        errors.append("background_tasks.broker: Celery needs a broker (Redis or RabbitMQ), got null")
-    if library in ("ARQ", "FastAPI BackgroundTasks") and framework != "FastAPI":
-        errors.append(
-            f"background_tasks.library: {library!r} works only with FastAPI"
-            f" (backend_architecture.framework is {framework!r})"
-        )
-    if orm == "Django ORM" and framework != "Django":
-        where = f"backend_architecture.framework is {framework!r}"
-        errors.append(f"database.orm: 'Django ORM' works only with Django ({where})")
-    if orm == "SQLAlchemy" and framework == "Django":
-        errors.append("database.orm: 'SQLAlchemy' does not work with Django; use 'Django ORM'")
-    return errors
-
-
-def _show(value: Any) -> str:
-    return "null" if value is None else json.dumps(value) if not isinstance(value, str) else repr(value)
-
-
-# ---------------------------------------------------------------------------
-# Stage 3: what the template family does not offer yet
-# ---------------------------------------------------------------------------
-
-
-def unsupported_errors(spec: dict[str, Any], template_root: Path) -> list[str]:
-    """Values the schema accepts that the templates cannot generate yet."""
-    return [*_choice_errors(spec, template_root), *_restriction_errors(spec)]
-
-
-def _choice_errors(spec: dict[str, Any], template_root: Path) -> list[str]:
-    questions = copier_questions(template_root)
-    errors = []
-    for path, question in SPEC_TO_QUESTION.items():
-        choices = _choice_values(questions.get(question, {}).get("choices"))
-        value = lookup(spec, path, _MISSING)
-        if choices is None or value is _MISSING or value in choices:
-            continue
-        supported = ", ".join(str(c) for c in choices)
-        errors.append(f"{path}: {_show(value)} is not supported yet (supported: {supported})")
-    return errors
-
-
-def _choice_values(choices: Any) -> list[Any] | None:
-    if isinstance(choices, dict):
-        return list(choices.values())
-    if isinstance(choices, list):
-        return choices
-    return None
-
-
-def _restriction_errors(spec: dict[str, Any]) -> list[str]:
-    """The restrictions copier.yml states as validators rather than choices."""
-    errors = []
-    if framework_of(spec) == "FastAPI":
-        for path in ("backend_architecture.async_support", "database.async"):
-            if lookup(spec, path) is False:
-                errors.append(f"{path}: false is not supported yet with FastAPI (supported: true)")
-    if framework_of(spec) in ("Flask", "Django"):
-        for path in ("backend_architecture.async_support", "database.async"):
-            if lookup(spec, path) is True:
-                errors.append(f"{path}: true is not supported with {framework_of(spec)} yet (supported: false)")
-    providers = lookup(spec, "authentication.providers", ["local"])
-    if providers != ["local"]:
-        shown = json.dumps(providers)
-        errors.append(f'authentication.providers: {shown} is not supported yet (supported: ["local"])')
-    broker = lookup(spec, "background_tasks.broker")
-    if broker is not None:
-        errors.append(f"background_tasks.broker: {broker!r} is not supported yet (supported: null)")
-    return errors
+def option_errors(spec: dict[str, Any], template_root: Path) -> list[str]:
+    """Values that need another answer (the combination rules of docs/spec-format.md) and values
+    the family does not generate yet: the options registry, as copier's validators apply it."""
+    return [str(e) for e in load_spec_model(template_root).spec_option_errors(spec_to_answers(spec))]
 
 
 # ---------------------------------------------------------------------------
@@ -294,6 +201,5 @@ def spec_errors(spec: Any, template_root: Path, schema: Path = INPUT_SCHEMA) -> 
     return [
         *project_name_errors(spec, template_root),
         *model_rule_errors(spec, template_root),
-        *combination_errors(spec),
-        *unsupported_errors(spec, template_root),
+        *option_errors(spec, template_root),
     ]
