@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from specfuzz import first_accepted, fuzz_seeds
 from specgen import default_seeds, random_spec
 from support import (
     SPEC_MODEL,
@@ -17,7 +18,8 @@ from support import (
     with_answers,
 )
 
-from python_specialist.mapping import spec_to_answers
+from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
+from python_specialist.validation import spec_errors
 
 RANDOM_SEEDS = default_seeds(4)
 
@@ -35,6 +37,8 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "django-s01-sqlite": lambda: as_django(load_spec("s01-todo", database__type="SQLite")),
     "django-blog-postgres": lambda: load_spec("blog"),
     "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
+    # A hostile spec the rules accept (tests/specfuzz.py): generated, installed and checked in full.
+    "fuzz-accepted": lambda: first_accepted(fuzz_seeds(200), lambda spec: spec_errors(spec, TEMPLATE_ROOT)),
 }
 
 # The option matrix: rows of the options registry that, with the projects above, put every pair

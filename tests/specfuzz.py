@@ -168,9 +168,9 @@ def fuzz_seeds(count: int) -> list[int]:
 
 
 def first_accepted(seeds: list[int], errors: Callable[[dict[str, Any]], list[str]]) -> dict[str, Any]:
-    """The first hostile spec of ``seeds`` that the rules accept (for a fully checked project)."""
-    for seed in seeds:
-        spec, _ = hostile_spec(seed)
-        if not errors(copy.deepcopy(spec)):
-            return spec
-    raise LookupError("no hostile spec of these seeds was accepted")
+    """The first hostile spec of ``seeds`` that the rules accept (for a fully checked project),
+    one with a hostile project name if there is one."""
+    accepted = [spec for spec, _ in map(hostile_spec, seeds) if not errors(copy.deepcopy(spec))]
+    if not accepted:
+        raise LookupError("no hostile spec of these seeds was accepted")
+    return next((spec for spec in accepted if spec["project_name"] in INJECTIONS), accepted[0])
