@@ -16,7 +16,7 @@ CLI installed.
 """
 
 from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
-from .extension import SpecModelExtension
+from .extension import SpecContextHook, SpecModelExtension
 from .literals import (
     json_string,
     markdown_text,
@@ -53,6 +53,7 @@ __all__ = [
     "Option",
     "Relation",
     "Resource",
+    "SpecContextHook",
     "SpecModelExtension",
     "Value",
     "api_endpoint_errors",

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from typing import Any
+
+from copier_template_extensions import ContextHook
 from jinja2 import Environment
 from jinja2.ext import Extension
 
@@ -67,3 +72,28 @@ class SpecModelExtension(Extension):
             dj_enum_overrides=django.enum_name_overrides,
             dj_list_display=django.list_display,
         )
+
+
+class SpecContextHook(ContextHook):
+    """The values every template derives from the answers, computed once per set of answers
+    and put into each render's context: ``auth_enabled``, ``res`` (the normalised models, in
+    migration order) and ``custom`` (the endpoints that are not CRUD operations)."""
+
+    def hook(self, context: dict[str, Any]) -> None:
+        if not {"models", "auth_method", "api_endpoints", "api_prefix"} <= context.keys():
+            return  # a question's default or validator, before the data model is answered
+        key = json.dumps([context["models"], context["auth_method"], context["api_endpoints"], context["api_prefix"]])
+        context.update(_derived(key))
+
+
+@lru_cache(maxsize=8)
+def _derived(key: str) -> dict[str, Any]:
+    models, auth_method, endpoints, prefix = json.loads(key)
+    auth_enabled = auth_method != "none"
+    if model_errors(models, auth_enabled) or api_endpoint_errors(endpoints, prefix, models, auth_enabled):
+        return {"auth_enabled": auth_enabled}  # copier is about to refuse the answers
+    return {
+        "auth_enabled": auth_enabled,
+        "res": resources(models, auth_enabled),
+        "custom": custom_endpoints(endpoints, prefix, models, auth_enabled),
+    }
