@@ -74,6 +74,7 @@ REFUSED = {
     "keyword path parameter": (s01(api_endpoints=endpoint("/stats/{class}")), "api_endpoints[0].path"),
     "look-around pattern": (with_field(pattern="(?<=a)b"), f"{FIELD}.pattern"),
     "pattern with one value": (with_field(pattern="^x$"), f"{FIELD}.pattern"),
+    "pattern the two engines read differently": (with_field(pattern="[[:alpha:]]+"), f"{FIELD}.pattern"),
     "tables that clash": (with_models(model("Box"), model("Boxe")), "database.models[2].name"),
     "model named Request": (with_models(model("Request")), "database.models[1].name"),
     "model named Class": (with_models(model("Class")), "database.models[1].name"),

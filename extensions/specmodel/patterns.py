@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -49,9 +50,15 @@ def pattern_errors(pattern: Any) -> list[str]:
     if not isinstance(pattern, str) or not pattern:
         return ["must be a non-empty string"]
     try:
-        re.compile(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)  # "possible nested set": read otherwise by Rust
+            re.compile(pattern)
+            if sre_parse is not None:  # re.compile may answer from its cache, without warning again
+                sre_parse.parse(pattern)
     except re.error as exc:
         return [f"not a valid regular expression for Python's re, which Django uses ({exc})"]
+    except FutureWarning as exc:
+        return [f"means different things to Python's re and Pydantic's engine ({exc}); escape the bracket"]
     try:
         _rust_validator(pattern)
     except Exception as exc:  # pydantic_core.SchemaError
