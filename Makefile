@@ -5,7 +5,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 DEMO ?= build/todo-api
 
-.PHONY: help demo test format dist
+.PHONY: help demo test test-all format dist
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ demo: $(VENV)/.installed ## Generate the default project (FastAPI, SQLite) into 
 
 test: $(VENV)/.installed ## Run the whole test suite (needs PostgreSQL on 127.0.0.1:5432)
 	$(BIN)/pytest -n 3 --dist loadgroup
+
+test-all: $(VENV)/.installed ## The whole suite on every combination of offered options and 300 fuzzed specs
+	MATRIX=full FUZZ_COUNT=300 $(BIN)/pytest -n 3 --dist loadgroup
 
 format: $(VENV)/.installed ## Format this repository's code and the templates' plain .py files
 	$(BIN)/ruff format src extensions tests hooks

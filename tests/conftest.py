@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,12 @@ def _matrix_project(shape: Callable[[], dict[str, Any]], row: dict[str, Any]) ->
     return lambda: with_answers(shape(), row)
 
 
-MATRIX_ROWS: list[dict[str, Any]] = SPEC_MODEL.pairwise([_answers(make()) for make in PROJECTS.values()], MATRIX_SEED)
+# MATRIX=full (make test-all): every combination of offered values, not only a covering set.
+MATRIX_ROWS: list[dict[str, Any]] = (
+    SPEC_MODEL.combinations()
+    if os.environ.get("MATRIX") == "full"
+    else SPEC_MODEL.pairwise([_answers(make()) for make in PROJECTS.values()], MATRIX_SEED)
+)
 for _i, _row in enumerate(MATRIX_ROWS):
     PROJECTS[f"matrix-{_i + 1}"] = _matrix_project(MATRIX_SHAPES[_i % len(MATRIX_SHAPES)], _row)
 

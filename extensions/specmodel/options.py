@@ -232,14 +232,19 @@ def complete(answers: Mapping[str, Any]) -> dict[str, Any]:
 MATRIX_QUESTIONS = [o.question for o in OPTIONS if len(o.offered) > 1 and not o.many]
 
 
+def combinations() -> list[dict[str, Any]]:
+    """Every combination of offered values (of ``MATRIX_QUESTIONS``) that can go together."""
+    domains = [BY_QUESTION[q].offered for q in MATRIX_QUESTIONS]
+    rows = [dict(zip(MATRIX_QUESTIONS, combo, strict=True)) for combo in itertools.product(*domains)]
+    return [row for row in rows if not spec_option_errors(row)]
+
+
 def pairwise(given: list[Mapping[str, Any]], seed: int = 0) -> list[dict[str, Any]]:
     """More combinations of offered values, so that with the ``given`` ones every pair of values
     (of ``MATRIX_QUESTIONS``) that can go together appears at least once: a greedy covering set,
     its ties broken by ``seed``."""
     rng = random.Random(seed)  # noqa: S311 - picks a test matrix, not a secret
-    domains = [BY_QUESTION[q].offered for q in MATRIX_QUESTIONS]
-    rows = [dict(zip(MATRIX_QUESTIONS, combo, strict=True)) for combo in itertools.product(*domains)]
-    rows = [row for row in rows if not spec_option_errors(row)]
+    rows = combinations()
     uncovered = {pair for row in rows for pair in _pairs(row)}
     uncovered -= {pair for row in given for pair in _pairs(complete(row))}
     chosen = []
