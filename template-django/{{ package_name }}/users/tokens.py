@@ -45,7 +45,8 @@ def rotate(raw: str) -> dict[str, Any]:
         msg = "not a refresh token"
         raise InvalidRefreshTokenError(msg)
     with transaction.atomic():
-        tokens = OutstandingToken.objects.select_for_update()
+        # No ordering: OutstandingToken's orders by user, an outer join PostgreSQL cannot lock.
+        tokens = OutstandingToken.objects.select_for_update().order_by()
         outstanding = tokens.filter(jti=claims.get("jti")).first()
         if outstanding is None or outstanding.user is None:
             msg = "unknown refresh token"
