@@ -8,13 +8,18 @@ health checks (the load balancer asks them over plain HTTP).
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import EXAMPLE_SECRET_KEY, env
+from config.secret_key import MIN_DISTINCT_CHARACTERS, MIN_ENTROPY_BITS, is_low_variety
 
 from .base import *  # noqa: F403
 from .base import SIMPLE_JWT
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if SECRET_KEY == EXAMPLE_SECRET_KEY or len(SECRET_KEY) < 50:
-    msg = "SECRET_KEY must be set to a random string of at least 50 characters in production"
+if SECRET_KEY == EXAMPLE_SECRET_KEY or len(SECRET_KEY) < 50 or is_low_variety(SECRET_KEY):
+    msg = (
+        f"SECRET_KEY must be set to a random string of at least 50 characters, "
+        f"{MIN_DISTINCT_CHARACTERS} of them different and about {MIN_ENTROPY_BITS} bits of "
+        f"entropy, in production"
+    )
     raise ImproperlyConfigured(msg)
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": SECRET_KEY}
 

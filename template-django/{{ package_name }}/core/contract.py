@@ -3,7 +3,9 @@ template family keeps (the same as the FastAPI one). Each adaptation is named he
 
 * Errors: every error body is `{"detail": "message"}`; validation errors (DRF: 400 with a dict
   per field) are 422 with `{"detail": [{"loc": ["body", "field"], "msg", "type"}]}`; a body
-  that is not JSON (DRF: 400 ParseError) is a 422 at `["body"]`; unique fields taken and
+  that is not JSON (DRF: 400 ParseError), or JSON nested too deeply for Python's parser (a
+  RecursionError, i.e. 500; see `core/parsers.py`) is a 422 at `["body"]`; a body over MAX_BODY_BYTES (Django:
+  RequestDataTooBig, i.e. 500) is a 413 (see also `core/http.py`); unique fields taken and
   protected deletes (DRF: IntegrityError, ProtectedError, i.e. 500) are 409; every 401 carries
   `WWW-Authenticate: Bearer`; an unexpected error is a bare 500 with no traceback.
 * Lists: the envelope `{"items", "total", "limit", "offset"}` with `limit` 1..100 (default 20)
@@ -18,6 +20,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
 from django.http import HttpRequest, JsonResponse
@@ -97,6 +100,8 @@ def _message(detail: Any) -> str:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's `EXCEPTION_HANDLER`: every error in the contract's shape."""
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "Request body too large"}, status=413)
     if isinstance(exc, exceptions.ParseError):
         detail = [{"loc": ["body"], "msg": str(exc.detail), "type": "json_invalid"}]
         return Response({"detail": detail}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)

@@ -28,7 +28,14 @@ def issue_pair(user: User) -> dict[str, Any]:
 
 
 def rotate(raw: str) -> dict[str, Any]:
-    """A new pair for a refresh token that was never used before; the token is spent."""
+    """A new pair for a refresh token that was never used before; the token is spent.
+
+    One transaction spends the token and issues the new pair. The token's row is locked first
+    (`select_for_update`; SQLite takes its write lock at the start of the transaction, see
+    `transaction_mode` in the settings), so of concurrent refreshes with one token exactly one
+    finds it unspent; the others wait until that one has committed its new pair, then see a
+    reuse, which revokes every refresh token of the user, the new pair included.
+    """
     encoded: Any = raw  # simplejwt annotates encoded tokens as its Token class
     try:
         claims = token_backend.decode(encoded, verify=True)  # signature, algorithm and expiry
@@ -38,20 +45,22 @@ def rotate(raw: str) -> dict[str, Any]:
         msg = "not a refresh token"
         raise InvalidRefreshTokenError(msg)
     with transaction.atomic():
-        outstanding = OutstandingToken.objects.filter(jti=claims.get("jti")).first()
+        # No ordering: OutstandingToken's orders by user, an outer join PostgreSQL cannot lock.
+        tokens = OutstandingToken.objects.select_for_update().order_by()
+        outstanding = tokens.filter(jti=claims.get("jti")).first()
         if outstanding is None or outstanding.user is None:
             msg = "unknown refresh token"
             raise InvalidRefreshTokenError(msg)
         _, first_use = BlacklistedToken.objects.get_or_create(token=outstanding)
         user = User.objects.get(pk=outstanding.user.pk)
+        if first_use and user.is_active:
+            return issue_pair(user)
     if not first_use:
         revoke_all(user)
         msg = "refresh token reused"
         raise InvalidRefreshTokenError(msg)
-    if not user.is_active:
-        msg = "inactive user"
-        raise InvalidRefreshTokenError(msg)
-    return issue_pair(user)
+    msg = "inactive user"
+    raise InvalidRefreshTokenError(msg)
 
 
 def revoke_all(user: User) -> None:

@@ -6,12 +6,13 @@ from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..core.contract import Conflict, Unauthorized, responses
+from ..core.parsers import JSONParser
 from .models import User
 from .serializers import (
     RefreshRequestSerializer,

@@ -29,7 +29,7 @@ def token_request() -> TokenRequest:
             data: Any = request.form.to_dict()
         else:
             data = json.loads(request.get_data())
-    except ValueError as exc:  # not JSON, or not UTF-8
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested too deep
         raise validation_error(["body"], "Body is neither a form nor JSON", "body_invalid") from exc
     try:
         return TokenRequest.model_validate(data)
