@@ -185,7 +185,8 @@ def test_update_keeps_owner_edits_and_brings_template_changes(template: Path, pr
 def test_same_line_change_is_a_conflict_left_for_the_owner(template: Path, project: Path) -> None:
     replace_once(project / "README.md", "# Todo API\n", "# Todo API (owner's title)\n")
     commit_all(project, "Owner retitles the README")
-    replace_once(template / README_TEMPLATE, "# {{ project_name | md_text }}\n", "# {{ project_name | md_text }} service\n")
+    heading = "# {{ project_name | md_text }}"
+    replace_once(template / README_TEMPLATE, f"{heading}\n", f"{heading} service\n")
     commit_all(template, "Template 1.1.0", tag="v1.1.0")
 
     update(project)  # returns normally: copier does not fail on conflicts
