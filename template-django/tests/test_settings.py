@@ -52,7 +52,7 @@ def test_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
         settings_module()
 
 
-@pytest.mark.parametrize("secret", [EXAMPLE_SECRET, "short", ""])
+@pytest.mark.parametrize("secret", [EXAMPLE_SECRET, "short", "", "a" * 64, "ab" * 32, "0123" * 16])
 def test_production_refuses_an_example_or_weak_secret(
     monkeypatch: pytest.MonkeyPatch, secret: str
 ) -> None:
