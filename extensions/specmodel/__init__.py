@@ -9,6 +9,7 @@
 * ``imports``, ``layout``: import blocks and line layout, so that rendered code is ruff-formatted;
 * ``django``: the Django renderings of the same model;
 * ``options``: the registry of options (questions, spec fields, values and what they go with);
+* ``evolve``: a changed spec against the migrated data model, and the migration between them;
 * ``extension``: the Jinja extension that gives all of it to copier's templates.
 
 It depends on nothing but the standard library and Jinja, so ``copier copy`` works without the
@@ -16,7 +17,8 @@ CLI installed.
 """
 
 from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
-from .extension import SpecContextHook, SpecModelExtension
+from . import evolve
+from .extension import SpecContextHook, SpecModelExtension, environment
 from .literals import (
     json_string,
     markdown_text,
@@ -58,6 +60,8 @@ __all__ = [
     "SpecModelExtension",
     "Value",
     "api_endpoint_errors",
+    "environment",
+    "evolve",
     "api_prefix_errors",
     "combinations",
     "complete",

@@ -7,10 +7,10 @@ from functools import lru_cache
 from typing import Any
 
 from copier_template_extensions import ContextHook
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 
-from . import django, imports, layout, literals
+from . import django, evolve, imports, layout, literals
 from .endpoints import custom_endpoints, public_operations, request_sample
 from .model import resources
 from .naming import constant, kebab, pascal, plural, snake
@@ -71,7 +71,21 @@ class SpecModelExtension(Extension):
             dj_shadows=django.shadows_serializer_attribute,
             dj_enum_overrides=django.enum_name_overrides,
             dj_list_display=django.list_display,
+            py_default=lambda f: django.default_source(f, migration=True) or "None",
+            evolution_errors=evolve.evolution_errors,
+            models_state=evolve.state_text,
         )
+
+
+def environment(template_root: str) -> Environment:
+    """A Jinja environment like copier's for this template family (the migration an update adds
+    is rendered outside copier, by ``hooks/add_migration.py``)."""
+    return Environment(
+        loader=FileSystemLoader(template_root),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        extensions=[SpecModelExtension],
+    )
 
 
 class SpecContextHook(ContextHook):
