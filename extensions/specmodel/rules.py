@@ -358,6 +358,8 @@ def _field_errors(spec: Any, where: str, seen: set[str]) -> list[str]:
     elif name in seen:
         errors.append(f"{where}.name: duplicate field name {name!r}")
     seen.add(name)
+    if "renamed_from" in spec and (renamed := _attribute_name_errors(spec["renamed_from"], where)):
+        errors += [e.replace(f"{where}.name:", f"{where}.renamed_from:") for e in renamed]
     if kind not in FIELD_TYPES:
         errors.append(f"{where}.type: {kind!r} is not one of {list(FIELD_TYPES)}")
         return errors

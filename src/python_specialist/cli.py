@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -30,6 +31,7 @@ from python_specialist.mapping import (
     TEMPLATE_ROOT,
     copier_data,
     load_spec_model,
+    spec_to_answers,
     template_vcs_ref,
 )
 from python_specialist.skills import METRICS, SKILLS, Generated, Skill
@@ -86,12 +88,26 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(SKILLS),
         help="SPEC is this skill's input; report only its part of the project (not with --verify)",
     )
+    update = commands.add_parser("update", help="apply a changed spec to a generated project (adds a migration)")
+    update.add_argument("spec", type=Path, help="the changed spec (JSON or YAML)")
+    update.add_argument("project", type=Path, help="the generated project (a git repository with a clean tree)")
+    update.add_argument(
+        "--allow-data-loss", action="store_true", help="allow dropping tables or columns and narrowing columns"
+    )
+    update.add_argument("--vcs-ref", help="template version to update to (default: its latest tag)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "update":
+        try:
+            return update(args.spec, args.project.absolute(), allow_data_loss=args.allow_data_loss, vcs_ref=args.vcs_ref)
+        except CliError as exc:
+            for line in exc.lines:
+                print(line, file=sys.stderr)
+            return exc.status
     if args.skill and args.verify:
         parser.error("--verify checks the whole project: use it without --skill")
     skill = SKILLS[args.skill] if args.skill else None
@@ -144,6 +160,75 @@ def generate(
         return EXIT_FAILED
     log("done")
     return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# update
+# ---------------------------------------------------------------------------
+
+
+def update(spec_path: Path, project: Path, *, allow_data_loss: bool, vcs_ref: str | None) -> int:
+    """Apply a changed spec to a project generated earlier: copier's three-way update of the
+    code, plus the migration for the difference (written by the template's add_migration hook).
+    Prints a JSON report: the differences seen, the migration added, files left in conflict."""
+    answers_file = project / ".copier-answers.yml"
+    if not answers_file.is_file():
+        raise CliError([f"{project}: no .copier-answers.yml; not a generated project"], EXIT_USAGE)
+    previous = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
+    template_root = Path(previous["_src_path"])
+    spec = read_valid_spec(spec_path, TEMPLATE_ROOT, INPUT_SCHEMA)
+    answers = copier_data(spec)
+    spec_model = load_spec_model(TEMPLATE_ROOT)
+    framework = framework_of(spec)
+    if framework != previous["framework"]:
+        raise CliError([f"backend_architecture.framework: the project is {previous['framework']}; refused"], EXIT_USAGE)
+    package = str(spec_model.snake(previous["project_name"]))
+    state_file = project / spec_model.evolve.state_path(framework, package)
+    models = spec_to_answers(spec)["models"]
+    auth_enabled = spec_to_answers(spec)["auth_method"] != "none"
+    plan = None
+    if state_file.is_file():
+        plan = spec_model.evolve.plan(yaml.safe_load(state_file.read_text()), models, auth_enabled, allow_data_loss)
+        if plan.errors:
+            raise CliError([*plan.errors, f"{len(plan.errors)} problem(s) in {spec_path}; nothing written"], EXIT_USAGE)
+    migrations = spec_model.evolve.migrations_dir(project, framework, package)
+    before = set(migrations.glob("*.py"))
+    log(f"updating {project} from {spec_path}")
+    import copier
+
+    try:
+        with warnings.catch_warnings(), stdout_to_stderr():
+            warnings.simplefilter("ignore")
+            copier.run_update(
+                project,
+                data={**answers, "allow_data_loss": allow_data_loss},
+                defaults=True,
+                overwrite=True,
+                unsafe=True,
+                conflict="inline",
+                quiet=True,
+                vcs_ref=vcs_ref,
+            )
+    except Exception as exc:
+        raise CliError([f"copier update failed: {type(exc).__name__}: {exc}".rstrip()], EXIT_FAILED) from exc
+    added = sorted(p.relative_to(project).as_posix() for p in set(migrations.glob("*.py")) - before)
+    conflicts = _git_lines(project, "diff", "--name-only", "--diff-filter=U")
+    report = {
+        "project": str(project),
+        "template": str(template_root),
+        "changes": [c.summary for c in plan.changes] if plan else [],
+        "migrations_added": added,
+        "conflicts": conflicts,
+        "next": "make migrate" if added else None,
+    }
+    print(json.dumps(report, indent=2))
+    log("done" if not conflicts else f"done, with conflicts to resolve in: {', '.join(conflicts)}")
+    return EXIT_OK
+
+
+def _git_lines(project: Path, *args: str) -> list[str]:
+    result = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False)
+    return result.stdout.splitlines()
 
 
 def read_valid_spec(spec_path: Path, template_root: Path, schema: Path) -> dict[str, Any]:
