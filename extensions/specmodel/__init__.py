@@ -16,8 +16,8 @@ It depends on nothing but the standard library and Jinja, so ``copier copy`` wor
 CLI installed.
 """
 
-from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
 from . import evolve
+from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
 from .extension import SpecContextHook, SpecModelExtension, environment
 from .literals import (
     json_string,
@@ -60,13 +60,13 @@ __all__ = [
     "SpecModelExtension",
     "Value",
     "api_endpoint_errors",
-    "environment",
-    "evolve",
     "api_prefix_errors",
     "combinations",
     "complete",
     "constant",
     "custom_endpoints",
+    "environment",
+    "evolve",
     "json_string",
     "kebab",
     "markdown_text",

@@ -76,7 +76,8 @@ class Change:
 
     @property
     def slug(self) -> str:
-        return self.summary.replace(" relationship", "").replace(".", "_").replace(" to ", "_to_").replace(" ", "_").lower()
+        words = self.summary.replace(" relationship", "").replace(" to ", " ")
+        return re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
 
 
 @dataclass
@@ -151,13 +152,12 @@ def plan(previous: dict[str, Any], models: list[Any], auth_enabled: bool, allow_
 
     for r in new_res:
         spec = specs[r.name]
-        if spec.get("renamed_from"):
-            if spec["renamed_from"] in old_res and r.name not in old_res:
-                errors.append(
-                    f"{_where(models, r.name)}.renamed_from: renaming a model is not supported yet; "
-                    "add the new model, copy the rows over, then drop the old one"
-                )
-                continue
+        if spec.get("renamed_from") in old_res and r.name not in old_res:
+            errors.append(
+                f"{_where(models, r.name)}.renamed_from: renaming a model is not supported yet; "
+                "add the new model, copy the rows over, then drop the old one"
+            )
+            continue
         if r.name not in old_res:
             changes.append(Change("add_model", r.name, new=r))
             continue
@@ -199,7 +199,7 @@ def _model_changes(
             if not f.nullable and not f.has_default:
                 errors.append(
                     f"{where}: a required field without a default cannot be added to the existing table "
-                    f"{new.table!r} (its rows would have no value); give it a \"default\" or \"required\": false"
+                    f'{new.table!r} (its rows would have no value); give it a "default" or "required": false'
                 )
             changes.append(Change("add_field", new.name, new=f))
             continue
@@ -224,12 +224,10 @@ def _model_changes(
             )
             if f.type == "enum" == before.type and not f.has_default and not f.nullable:
                 errors.append(
-                    f"{where}.choices: rows holding a removed choice need a value; give the field a \"default\""
+                    f'{where}.choices: rows holding a removed choice need a value; give the field a "default"'
                 )
         if before.nullable and not f.nullable and not f.has_default:
-            errors.append(
-                f"{where}.required: rows may hold no value; give the field a \"default\" to fill them with"
-            )
+            errors.append(f'{where}.required: rows may hold no value; give the field a "default" to fill them with')
         changes.append(change)
     for name, f in old_fields.items():
         if name not in matched:
@@ -253,7 +251,7 @@ def _model_changes(
         if not rel.many and not rel.nullable:
             errors.append(
                 f"{_where(models, new.name, 'relationships', j)}: a required many_to_one cannot be added to the "
-                f"existing table {new.table!r} (its rows would point nowhere); add it with \"required\": false"
+                f'existing table {new.table!r} (its rows would point nowhere); add it with "required": false'
             )
         changes.append(Change("add_relation", new.name, new=rel))
     for name, rel in old_rel.items():
@@ -388,7 +386,7 @@ def render_migration(
     context |= {
         "revision": f"{number:04d}",
         "down_revision": alembic_head(directory),
-        "message": "; ".join(summary)[:200].capitalize() if len(summary) < 4 else f"{summary[0]} and {len(summary) - 1} more changes",
+        "message": summary[0] if len(summary) == 1 else f"{summary[0]} and {len(summary) - 1} more changes",
         "table_of": tables,
     }
     source = environment.get_template("partials/sqlalchemy/migrations/revision.py.jinja").render(context)

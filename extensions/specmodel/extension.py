@@ -80,7 +80,7 @@ class SpecModelExtension(Extension):
 def environment(template_root: str) -> Environment:
     """A Jinja environment like copier's for this template family (the migration an update adds
     is rendered outside copier, by ``hooks/add_migration.py``)."""
-    return Environment(
+    return Environment(  # noqa: S701 (Python source, not HTML)
         loader=FileSystemLoader(template_root),
         undefined=StrictUndefined,
         keep_trailing_newline=True,

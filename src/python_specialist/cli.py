@@ -103,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "update":
         try:
-            return update(args.spec, args.project.absolute(), allow_data_loss=args.allow_data_loss, vcs_ref=args.vcs_ref)
+            project = args.project.absolute()
+            return update(args.spec, project, allow_data_loss=args.allow_data_loss, vcs_ref=args.vcs_ref)
         except CliError as exc:
             for line in exc.lines:
                 print(line, file=sys.stderr)
