@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import Project, generate, load_spec
+from support import Project, create_postgres_database, drop_postgres_database, generate, load_spec
 
 pytestmark = pytest.mark.slow
 
@@ -99,3 +99,66 @@ def test_rendered_code_needs_no_formatting(tmp_path: Path, spec_name: str, answe
     for command in (["ruff", "format", "--check", "."], ["ruff", "check", "--no-cache", "."]):
         result = subprocess.run(command, cwd=destination, capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+# A datetime field, the project's own column type on the SQLAlchemy side (UTCDateTime, the type
+# Alembic used to write without its import), inserted at the top of the first model.
+SQLALCHEMY_FIELD = (
+    "import datetime as hand_datetime\n\nfrom .base import UTCDateTime as HandUTCDateTime\n",
+    "    reviewed_at: Mapped[hand_datetime.datetime | None] = mapped_column(HandUTCDateTime())\n",
+)
+DJANGO_FIELD = "    reviewed_at = models.DateTimeField(blank=True, null=True)\n"
+
+
+def _add_a_field(models: Path, django: bool) -> None:
+    text = models.read_text()
+    if django:
+        text = re.sub(r"(\nclass \w+\(\w+\):\n)", lambda m: m.group(1) + DJANGO_FIELD, text, count=1)
+    else:
+        imports, field = SQLALCHEMY_FIELD
+        text = text.replace('"""\n', '"""\n\n' + imports, 1)
+        text = re.sub(r'(\n    __tablename__ = "\w+"\n)', lambda m: m.group(1) + field, text, count=1)
+    assert "reviewed_at" in text, text
+    models.write_text(text)
+
+
+@pytest.mark.parametrize(
+    "project", ["s01-sqlite", "blog-postgres", "flask-s01-sqlite", "django-s01-sqlite"], indirect=True
+)
+def test_a_hand_written_migration_runs_and_passes_ruff(project: Project, tmp_path: Path) -> None:
+    """A person adds a field to a model and has the tools write its migration (README,
+    "Migrations"): the new file passes the project's ruff and mypy, applies, and leaves the models
+    and the migrations in agreement. The project is put back as it was, on failure too."""
+    django = (project.path / "manage.py").is_file()
+    if django:
+        models = next(project.path.glob("*/resources/models.py"))
+        versions = models.parent / "migrations"
+        write = ["uv", "run", "python", "manage.py", "makemigrations"]
+    else:
+        models = next(project.path.glob("src/*/models/resources.py"))
+        versions = project.path / "migrations" / "versions"
+        write = ["uv", "run", "alembic", "revision", "--autogenerate", "-m", "add reviewed at"]
+        if project.answers["framework"] == "Flask":  # its README's command, the same Alembic
+            app = f"{models.parents[1].name}.app"
+            write = ["uv", "run", "flask", "--app", app, "db", "revision", "-m", "add reviewed at"]
+    database = create_postgres_database() if project.database_url.startswith("postgres") else None
+    env = {"DATABASE_URL": database or f"sqlite:///{tmp_path / 'hand.db'}"}
+    original = models.read_text()
+    before = set(versions.glob("*.py"))
+    try:
+        _add_a_field(models, django)
+        if not django:
+            project.make("migrate", env=env)  # autogenerate compares with a database at head
+        project.run(*write, env=env)
+        (written,) = set(versions.glob("*.py")) - before
+        assert "reviewed_at" in written.read_text()
+        project.run("uv", "run", "ruff", "check", "--no-cache", str(written))
+        project.run("uv", "run", "ruff", "format", "--check", str(written))
+        project.run("uv", "run", "mypy", str(written))
+        project.make("check-migrations", env=env)  # applies it, then finds nothing left to write
+    finally:
+        models.write_text(original)
+        for path in set(versions.glob("*.py")) - before:
+            path.unlink()
+        if database:
+            drop_postgres_database(database)
