@@ -1,7 +1,8 @@
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.db.migrations.recorder import MigrationRecorder
 from pytest_django import DjangoAssertNumQueries
 
 from .conftest import Client
@@ -30,6 +31,13 @@ def test_ready_is_503_when_the_database_is_unreachable(client: Client) -> None:
         response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "error"}
+
+
+def test_ready_is_503_while_a_migration_is_not_applied(client: Client) -> None:
+    MigrationRecorder(connection).record_unapplied("users", "0001_initial")  # rolled back after
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "behind"}
 
 
 def test_openapi_document(client: Client) -> None:

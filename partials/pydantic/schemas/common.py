@@ -99,4 +99,4 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     status: Literal["ok", "unavailable"]
-    database: Literal["ok", "error"]
+    database: Literal["ok", "error", "behind"]  # behind: migrations not applied yet

@@ -4,7 +4,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .contract import ContractPagination, ExactFilters, OrderBy, owned_by
+from .migrations import BEHIND, pending_migrations
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ class HealthSerializer(serializers.Serializer[Any]):
 
 class ReadinessSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=["ok", "unavailable"])
-    database = serializers.ChoiceField(choices=["ok", "error"])
+    database = serializers.ChoiceField(choices=["ok", "error", "behind"])  # behind: not migrated
 
 
 class HealthView(APIView):
@@ -137,7 +138,8 @@ class HealthView(APIView):
 
 
 class ReadinessView(APIView):
-    """The process can serve requests: the database answers."""
+    """The process can serve requests: the database answers and has every migration of the code
+    applied."""
 
     authentication_classes = ()
     permission_classes = (permissions.AllowAny,)
@@ -145,11 +147,14 @@ class ReadinessView(APIView):
     @extend_schema(tags=["health"], responses={200: ReadinessSerializer, 503: ReadinessSerializer})
     def get(self, request: Request) -> Response:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
+            pending = pending_migrations()
         except (DatabaseError, OSError) as exc:
             logger.warning("readiness check failed: %s", exc)
             body = {"status": "unavailable", "database": "error"}
+            return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        if pending:
+            logger.warning("readiness check failed: %s", BEHIND)
+            body = {"status": "unavailable", "database": "behind"}
             return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"status": "ok", "database": "ok"})
 

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from .core.config import Settings
+from .core.migrations import is_at_head
 
 
 class Database:
@@ -31,9 +32,10 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
-    async def ping(self) -> None:
+    async def is_at_head(self) -> bool:
+        """The database answers and has every migration of the code applied."""
         async with self.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            return await connection.run_sync(is_at_head)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from .core.config import Settings
+from .core.migrations import is_at_head
 
 
 @dataclass
@@ -59,9 +60,10 @@ class Database:
         session: Session = g.db_session
         return session
 
-    def ping(self) -> None:
+    def is_at_head(self) -> bool:
+        """The database answers and has every migration of the code applied."""
         with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            return is_at_head(connection)
 
     def dispose(self) -> None:
         self.engine.dispose()
