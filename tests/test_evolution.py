@@ -97,19 +97,18 @@ def reflect(url: str) -> dict[str, Any]:
     query = """
         SELECT json_build_object(
           'columns', (SELECT json_agg(json_build_array(table_name, column_name, data_type,
-                        character_maximum_length, numeric_precision, is_nullable) ORDER BY 1, 2)
+                        character_maximum_length, numeric_precision, is_nullable))
                       FROM information_schema.columns WHERE table_schema = 'public'
                         AND table_name NOT IN ('alembic_version', 'django_migrations')),
-          'indexes', (SELECT json_agg(json_build_array(tablename, indexname, indexdef) ORDER BY 1, 2)
+          'indexes', (SELECT json_agg(json_build_array(tablename, indexname, indexdef))
                       FROM pg_indexes WHERE schemaname = 'public'
                         AND tablename NOT IN ('alembic_version', 'django_migrations')),
-          'keys', (SELECT json_agg(json_build_array(conrelid::regclass::text, pg_get_constraintdef(oid))
-                      ORDER BY 1, 2) FROM pg_constraint WHERE contype IN ('f', 'u', 'p')
+          'keys', (SELECT json_agg(json_build_array(conrelid::regclass::text, pg_get_constraintdef(oid)))
+                      FROM pg_constraint WHERE contype IN ('f', 'u', 'p')
                         AND connamespace = 'public'::regnamespace))
     """
     out = subprocess.run(["psql", url, "-Atqc", query], capture_output=True, text=True, check=True).stdout
-    result: dict[str, Any] = json.loads(out)
-    return result
+    return {kind: sorted(map(tuple, rows)) for kind, rows in json.loads(out).items()}
 
 
 @pytest.fixture
