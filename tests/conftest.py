@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,11 +12,14 @@ from specfuzz import first_accepted, fuzz_seeds
 from specgen import default_seeds, random_spec
 from support import (
     SPEC_MODEL,
+    TEMPLATE_PARTS,
     Project,
     as_django,
     as_flask,
     build_project,
+    commit_all,
     drop_postgres_database,
+    git,
     load_spec,
     with_answers,
 )
@@ -110,3 +115,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "project" in callspec.params:
             item.add_marker(pytest.mark.xdist_group(callspec.params["project"]))
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A git identity and config of our own (a fresh CI machine has none; a developer's may
+    sign commits), and this run's tools (uv, ruff) first on PATH for the post-generation hook."""
+    home = tmp_path_factory.mktemp("git-home")
+    (home / "gitconfig").write_text("")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for who in ("AUTHOR", "COMMITTER"):
+            mp.setenv(f"GIT_{who}_NAME", "Update Test")
+            mp.setenv(f"GIT_{who}_EMAIL", "update-test@localhost")
+        mp.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+        yield
+
+
+@pytest.fixture(scope="module")
+def template_v1(tmp_path_factory: pytest.TempPathFactory, environment: None) -> Path:
+    """A git repository holding this template as it is in the working tree, tagged v1.0.0."""
+    repo = tmp_path_factory.mktemp("template-origin")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in TEMPLATE_PARTS:
+        source = TEMPLATE_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, repo / part, ignore=ignore)
+        else:
+            shutil.copy2(source, repo / part)
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    commit_all(repo, "Template 1.0.0", tag="v1.0.0")
+    return repo

@@ -40,6 +40,30 @@ def load_spec(name: str, **overrides: Any) -> dict[str, Any]:
 
 SPEC_MODEL = load_spec_model(TEMPLATE_ROOT)
 
+# What of this repository makes up the template (copier.yml reaches nothing else).
+TEMPLATE_PARTS = (
+    "copier.yml",
+    "template-fastapi",
+    "template-flask",
+    "template-django",
+    "partials",
+    "extensions",
+    "hooks",
+)
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"git {' '.join(args)} failed in {cwd}:\n{result.stderr}{result.stdout}"
+    return result.stdout
+
+
+def commit_all(repo: Path, message: str, tag: str | None = None) -> None:
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--no-verify", "-m", message)
+    if tag:
+        git(repo, "tag", tag)
+
 
 def with_answers(spec: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
     """The spec with the fields of these copier ``answers`` set (``mapping`` gives their paths)."""

@@ -9,51 +9,23 @@ commit), then moves the template on to ``v1.1.0`` and updates.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import copier
 import pytest
 import yaml
-from support import load_spec
+from support import commit_all, git, load_spec
 
-from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
+from python_specialist.mapping import spec_to_answers
 
 pytestmark = pytest.mark.slow
 
-# What of this repository makes up the template (copier.yml reaches nothing else).
-TEMPLATE_PARTS = (
-    "copier.yml",
-    "template-fastapi",
-    "template-flask",
-    "template-django",
-    "partials",
-    "extensions",
-    "hooks",
-)
 PACKAGE = "todo_api"  # package_name of the spec's "Todo API"
 README_TEMPLATE = Path("template-fastapi/README.md.jinja")
 CONFIG_TEMPLATE = Path("template-fastapi/src/{{ package_name }}/core/config.py.jinja")
 THROTTLE = Path(f"src/{PACKAGE}/core/throttle.py")
 CONFIG = Path(f"src/{PACKAGE}/core/config.py")
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"git {' '.join(args)} failed in {cwd}:\n{result.stderr}{result.stdout}"
-    return result.stdout
-
-
-def commit_all(repo: Path, message: str, tag: str | None = None) -> None:
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--no-verify", "-m", message)
-    if tag:
-        git(repo, "tag", tag)
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -76,38 +48,6 @@ def status(project: Path) -> list[str]:
 def unmerged(project: Path) -> set[str]:
     """Paths with conflict stages in the index (`git ls-files -u`)."""
     return {line.split("\t", 1)[1] for line in git(project, "ls-files", "-u").splitlines()}
-
-
-@pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """A git identity and config of our own (a fresh CI machine has none; a developer's may
-    sign commits), and this run's tools (uv, ruff) first on PATH for the post-generation hook."""
-    home = tmp_path_factory.mktemp("git-home")
-    (home / "gitconfig").write_text("")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for who in ("AUTHOR", "COMMITTER"):
-            mp.setenv(f"GIT_{who}_NAME", "Update Test")
-            mp.setenv(f"GIT_{who}_EMAIL", "update-test@localhost")
-        mp.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-        yield
-
-
-@pytest.fixture(scope="module")
-def template_v1(tmp_path_factory: pytest.TempPathFactory, environment: None) -> Path:
-    """A git repository holding this template as it is in the working tree, tagged v1.0.0."""
-    repo = tmp_path_factory.mktemp("template-origin")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for part in TEMPLATE_PARTS:
-        source = TEMPLATE_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, repo / part, ignore=ignore)
-        else:
-            shutil.copy2(source, repo / part)
-    git(repo, "init", "--quiet", "--initial-branch=main")
-    commit_all(repo, "Template 1.0.0", tag="v1.0.0")
-    return repo
 
 
 @pytest.fixture

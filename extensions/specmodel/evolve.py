@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ class Change:
     new: Any = None  # ... and as the spec now has it
     loses_data: bool = False
     needs: list[str] = field(default_factory=list)  # why it loses data, for the error
+    renames: Renames | None = None  # rename_model: every database name that changes with the table
 
     @property
     def summary(self) -> str:
@@ -64,6 +65,7 @@ class Change:
         name = item.name if not isinstance(item, Resource) else ""
         words = {
             "add_model": f"add model {self.model}",
+            "rename_model": f"rename model {getattr(self.old, 'name', '')} to {self.model}",
             "drop_model": f"drop model {self.model}",
             "add_field": f"add {self.model}.{name}",
             "drop_field": f"drop {self.model}.{name}",
@@ -78,6 +80,76 @@ class Change:
     def slug(self) -> str:
         words = self.summary.replace(" relationship", "").replace(" to ", " ")
         return re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
+
+
+@dataclass
+class Renames:
+    """The database names a renamed model changes: tables, columns, indexes (recreated under the
+    new name everywhere) and, where the database keeps them by name (PostgreSQL), constraints
+    and the id sequence."""
+
+    tables: list[tuple[str, str]] = field(default_factory=list)  # (old, new)
+    columns: list[tuple[str, str, str]] = field(default_factory=list)  # (table, old, new)
+    indexes: list[tuple[str, str, str, str, bool]] = field(default_factory=list)  # (table, old, new, column, unique)
+    constraints: list[tuple[str, str, str]] = field(default_factory=list)  # (table, old, new)
+    sequences: list[tuple[str, str]] = field(default_factory=list)  # (old, new)
+
+    def reversed(self) -> Renames:
+        """The renames undone, for the downgrade (which runs them in the opposite order, while
+        the tables still have their new names)."""
+        return Renames(
+            tables=[(n, o) for o, n in reversed(self.tables)],
+            columns=[(t, n, o) for t, o, n in reversed(self.columns)],
+            indexes=[(t, n, o, c, u) for t, o, n, c, u in reversed(self.indexes)],
+            constraints=[(t, n, o) for t, o, n in reversed(self.constraints)],
+            sequences=[(n, o) for o, n in reversed(self.sequences)],
+        )
+
+
+def table_renames(
+    old: Resource, new: Resource, everything: list[Resource], table_map: dict[str, str], renamed: set[str]
+) -> Renames:
+    """What renaming ``old`` to ``new`` renames in the database (names of the metadata's
+    naming convention; ``table_map`` maps the old table of every renamed model to its new one)."""
+    before, after = old.table, new.table
+    out = Renames(tables=[(before, after)], sequences=[(f"{before}_id_seq", f"{after}_id_seq")])
+    columns = ["created_at"] + (["owner_id"] if old.owned else []) + [rel.field for rel in old.foreign_keys]
+    out.indexes += [(after, f"ix_{before}_{c}", f"ix_{after}_{c}", c, False) for c in columns]
+    indexed = [f for f in old.fields if f.unique or f.index]
+    out.indexes += [(after, f"ix_{before}_{f.name}", f"ix_{after}_{f.name}", f.name, f.unique) for f in indexed]
+    out.constraints.append((after, f"pk_{before}", f"pk_{after}"))
+    if old.owned:
+        out.constraints.append((after, f"fk_{before}_owner_id_users", f"fk_{after}_owner_id_users"))
+    for rel in old.foreign_keys:
+        target = table_map.get(rel.target_table, rel.target_table)
+        name = f"{rel.field}_{rel.target_table}"
+        out.constraints.append((after, f"fk_{before}_{name}", f"fk_{after}_{rel.field}_{target}"))
+    for rel in old.collections:
+        moved = replace(rel, source=new.name)
+        (left, right), (new_left, new_right) = rel.association_columns, moved.association_columns
+        table, new_table = rel.association_table, moved.association_table
+        target = table_map.get(rel.target_table, rel.target_table)
+        out.tables.append((table, new_table))
+        out.columns += [(new_table, o, n) for o, n in ((left, new_left), (right, new_right)) if o != n]
+        out.indexes.append((new_table, f"ix_{table}_{right}", f"ix_{new_table}_{new_right}", new_right, False))
+        out.constraints += [
+            (new_table, f"pk_{table}", f"pk_{new_table}"),
+            (new_table, f"fk_{table}_{left}_{before}", f"fk_{new_table}_{new_left}_{after}"),
+            (new_table, f"fk_{table}_{right}_{rel.target_table}", f"fk_{new_table}_{new_right}_{target}"),
+        ]
+    for other in everything:
+        if other.name in renamed or other.name == old.name:
+            continue  # a renamed model renames its own constraints
+        for rel in other.foreign_keys:
+            if rel.target == old.name:
+                out.constraints.append(
+                    (other.table, f"fk_{other.table}_{rel.field}_{before}", f"fk_{other.table}_{rel.field}_{after}")
+                )
+        for rel in other.collections:
+            if rel.target == old.name:
+                right, table = rel.association_columns[1], rel.association_table
+                out.constraints.append((table, f"fk_{table}_{right}_{before}", f"fk_{table}_{right}_{after}"))
+    return out
 
 
 @dataclass
@@ -150,21 +222,30 @@ def plan(previous: dict[str, Any], models: list[Any], auth_enabled: bool, allow_
     errors: list[str] = []
     drops: list[Change] = []
 
+    renames = {
+        specs[r.name]["renamed_from"]: r.name
+        for r in new_res
+        if specs[r.name].get("renamed_from") in old_res
+        and r.name not in old_res
+        and specs[r.name]["renamed_from"] not in specs
+    }
+    tables = {old_res[o].table: n for o, n in renames.items()}
+    new_tables = {r.name: r.table for r in new_res}
+    table_map = {t: new_tables[n] for t, n in tables.items()}
+    sources = {n: o for o, n in renames.items()}
     for r in new_res:
         spec = specs[r.name]
-        if spec.get("renamed_from") in old_res and r.name not in old_res:
-            errors.append(
-                f"{_where(models, r.name)}.renamed_from: renaming a model is not supported yet; "
-                "add the new model, copy the rows over, then drop the old one"
-            )
-            continue
-        if r.name not in old_res:
+        source = sources.get(r.name, r.name)
+        if source not in old_res:
             changes.append(Change("add_model", r.name, new=r))
             continue
-        errors += _model_changes(old_res[r.name], r, spec, models, changes, drops)
+        if source != r.name:
+            renamed = table_renames(old_res[source], r, list(old_res.values()), table_map, set(renames))
+            changes.append(Change("rename_model", r.name, old=old_res[source], new=r, renames=renamed))
+        errors += _model_changes(old_res[source], r, spec, models, changes, drops, renames)
 
     for name, r in old_res.items():
-        if name not in specs:
+        if name not in specs and name not in renames:
             drops.append(Change("drop_model", name, old=r, loses_data=True, needs=["drops the table and its rows"]))
 
     if not allow_data_loss:
@@ -179,7 +260,13 @@ def plan(previous: dict[str, Any], models: list[Any], auth_enabled: bool, allow_
 
 
 def _model_changes(
-    old: Resource, new: Resource, spec: dict[str, Any], models: list[Any], changes: list[Change], drops: list[Change]
+    old: Resource,
+    new: Resource,
+    spec: dict[str, Any],
+    models: list[Any],
+    changes: list[Change],
+    drops: list[Change],
+    renames: dict[str, str],
 ) -> list[str]:
     errors: list[str] = []
     if old.owned != new.owned:
@@ -239,7 +326,7 @@ def _model_changes(
     new_rel = {rel.name: rel for rel in new.relations}
     for j, rel in enumerate(new.relations):
         before = old_rel.get(rel.name)
-        if before is not None and (before.kind, before.target) == (rel.kind, rel.target):
+        if before is not None and (before.kind, renames.get(before.target, before.target)) == (rel.kind, rel.target):
             if (before.required, before.on_delete) != (rel.required, rel.on_delete):
                 errors.append(
                     f"{_where(models, new.name, 'relationships', j)}: changing 'required' or 'on_delete' of an "
@@ -267,6 +354,8 @@ def _ordered(changes: list[Change], old: dict[str, Resource], new: list[Resource
     rank_old = {name: i for i, name in enumerate(old)}
 
     def key(c: Change) -> tuple[int, int]:
+        if c.kind == "rename_model":
+            return (-1, rank_new[c.model])
         if c.kind == "add_model":
             return (0, rank_new[c.model])
         if c.kind in ("rename_field", "add_field", "alter_field"):
