@@ -197,6 +197,9 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
         if key in seen_models:
             errors.append(f"{where}.name: duplicate model name {name!r} (also {seen_models[key]})")
         seen_models[key] = where
+        previous = body.get("renamed_from", "Unset")
+        if not (isinstance(previous, str) and _PASCAL.fullmatch(previous)):
+            errors.append(f"{where}.renamed_from: {previous!r} is not a PascalCase identifier")
         if body.get("owned_by_user") and not auth_enabled:
             errors.append(f"{where}.owned_by_user: needs authentication")
         fields = body.get("fields", [])
