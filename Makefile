@@ -4,6 +4,10 @@ BIN := $(CURDIR)/$(VENV)/bin
 # The venv's tools (uv, ruff, copier) come first for every recipe and the projects they make.
 export PATH := $(BIN):$(PATH)
 DEMO ?= build/todo-api
+TOOLS := $(CURDIR)/.tools
+# The versions the generated projects' Dockerfiles and CI install (extensions/specmodel/managers.py).
+POETRY_VERSION := 2.5.1
+PIPENV_VERSION := 2026.10.3
 
 .PHONY: help demo test test-all format dist
 
@@ -14,6 +18,13 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	# poetry and pipenv, each in a venv of its own (as their docs advise), for the generated
+	# projects that use them: the tests put only the one a project uses on its PATH.
+	for tool in poetry==$(POETRY_VERSION) pipenv==$(PIPENV_VERSION); do \
+		name=$${tool%%=*}; rm -rf $(TOOLS)/$$name; python3 -m venv $(TOOLS)/$$name \
+		&& $(TOOLS)/$$name/bin/python -m pip install --quiet $$tool \
+		&& mkdir -p $(TOOLS)/bin-$$name && ln -sf $(TOOLS)/$$name/bin/$$name $(TOOLS)/bin-$$name/$$name || exit 1; \
+	done
 	touch $@
 
 demo: $(VENV)/.installed ## Generate the default project (FastAPI, SQLite) into $(DEMO) and serve it

@@ -7,6 +7,7 @@ Standard library only: this runs with the interpreter that runs copier.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
@@ -19,9 +20,9 @@ def say(message: str) -> None:
     print(f"[post-generate] {message}", flush=True)
 
 
-def run(cmd: list[str], what: str) -> bool:
+def run(cmd: list[str], what: str, env: dict[str, str] | None = None) -> bool:
     """Run a command quietly; report its failure with its output."""
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         say(f"{what} failed ({result.returncode}): {(result.stderr or result.stdout).strip()[-2000:]}")
         return False
@@ -63,16 +64,37 @@ def format_code() -> None:
         sys.exit(1)
 
 
-def lock() -> None:
+# The lock each dependency manager writes: (the tool to run it with, its commands). A pip
+# project's requirements files are compiled here with uv when it is at hand (fast, and the
+# files are pip-compile's format); the project itself re-locks with pip-tools (`make lock`).
+PIP_COMPILE = ["pip", "compile", "--quiet", "--generate-hashes", "--universal", "--custom-compile-command", "make lock"]
+LOCKS: dict[str, list[tuple[str, list[str]]]] = {
+    "uv": [("uv", ["lock", "--quiet"])],
+    "pip": [
+        ("uv", [*PIP_COMPILE, "--output-file", "requirements.txt", "pyproject.toml"]),
+        ("uv", [*PIP_COMPILE, "--extra", "dev", "--output-file", "requirements-dev.txt", "pyproject.toml"]),
+    ],
+    "poetry": [("poetry", ["lock", "--no-interaction"])],
+    "pipenv": [("pipenv", ["lock"])],
+}
+
+
+def lock(manager: str) -> None:
+    """Write the lock of the project's dependency manager; without the tool or the package
+    index, say so in one line: `make lock` (or `make install`) writes it later."""
     if not Path("pyproject.toml").exists():
         return
-    uv = tool("uv")
-    if uv is None:
-        say("uv not found: no uv.lock written; install uv and run `uv lock` (or `make install`)")
+    steps = LOCKS[manager]
+    command = tool(steps[0][0])
+    if command is None:
+        say(f"{steps[0][0]} not found: no lock written; run `make lock` where it is installed")
         return
-    say("uv lock (resolving dependencies)")
-    if not run([*uv, "lock", "--quiet"], "uv lock"):
-        say("no uv.lock: the package index may be unreachable; run `uv lock` when it is")
+    say(f"locking the dependencies for {manager}")
+    env = {**os.environ, "PIPENV_VENV_IN_PROJECT": "1", "PIPENV_YES": "1", "PIPENV_NOSPIN": "1"}
+    for name, args in steps:
+        if not run([*command, *args], f"{name} {args[0]}", env=env):
+            say("no lock written: the package index may be unreachable; run `make lock` when it is")
+            return
 
 
 def git_commit() -> None:
@@ -94,9 +116,10 @@ def git_commit() -> None:
 
 
 def main() -> None:
+    manager = sys.argv[1] if len(sys.argv) > 1 else "uv"
     write_env()
     format_code()
-    lock()
+    lock(manager)
     git_commit()
 
 

@@ -10,7 +10,7 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 
-from . import django, evolve, imports, layout, literals
+from . import django, evolve, imports, layout, literals, managers
 from .endpoints import custom_endpoints, public_operations, request_sample
 from .model import resources
 from .naming import constant, kebab, pascal, plural, snake
@@ -42,6 +42,7 @@ class SpecModelExtension(Extension):
             dj_relation_field=django.relation_field,
             dj_filter_field=django.filter_field,
             dj_literal=literals.python_literal,
+            pipfile_entry=managers.pipfile_entry,
         )
         environment.globals.update(
             option_errors=option_errors,
@@ -74,6 +75,7 @@ class SpecModelExtension(Extension):
             py_default=lambda f: django.default_source(f, migration=True) or "None",
             evolution_errors=evolve.evolution_errors,
             models_state=evolve.state_text,
+            dev_dependencies=managers.dev_dependencies,
         )
 
 
@@ -91,9 +93,12 @@ def environment(template_root: str) -> Environment:
 class SpecContextHook(ContextHook):
     """The values every template derives from the answers, computed once per set of answers
     and put into each render's context: ``auth_enabled``, ``res`` (the normalised models, in
-    migration order) and ``custom`` (the endpoints that are not CRUD operations)."""
+    migration order), ``custom`` (the endpoints that are not CRUD operations) and ``mgr``
+    (the dependency manager's commands and files)."""
 
     def hook(self, context: dict[str, Any]) -> None:
+        if context.get("dependency_manager") in managers.MANAGERS:
+            context["mgr"] = managers.MANAGERS[context["dependency_manager"]]
         if not {"models", "auth_method", "api_endpoints", "api_prefix"} <= context.keys():
             return  # a question's default or validator, before the data model is answered
         key = json.dumps([context["models"], context["auth_method"], context["api_endpoints"], context["api_prefix"]])

@@ -71,7 +71,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "dependency_manager",
         "backend_architecture.dependency_manager",
-        (Value("uv"), Value("pip", offered=False), Value("poetry", offered=False), Value("pipenv", offered=False)),
+        (Value("uv"), Value("pip"), Value("poetry"), Value("pipenv")),
         default="uv",
     ),
     Option("api_prefix", "backend_architecture.api_prefix"),
