@@ -13,6 +13,7 @@ from specgen import default_seeds, random_spec
 from support import (
     SPEC_MODEL,
     TEMPLATE_PARTS,
+    TOOLS,
     Project,
     as_django,
     as_flask,
@@ -28,6 +29,10 @@ from python_specialist.mapping import TEMPLATE_ROOT, spec_to_answers
 from python_specialist.validation import spec_errors
 
 RANDOM_SEEDS = default_seeds(4)
+
+# poetry and pipenv (installed by the Makefile into .tools) for the post-generation hook, which
+# writes each project's lock; a project's own commands get only its manager (support.manager_path).
+os.environ["PATH"] = os.pathsep.join([str(TOOLS / "bin-poetry"), str(TOOLS / "bin-pipenv"), os.environ.get("PATH", "")])
 
 # The generated projects every slow test shares: how to get each one's spec.
 PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {

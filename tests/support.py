@@ -124,6 +124,22 @@ def _psql(sql: str) -> None:
     subprocess.run(["psql", POSTGRES_ADMIN_URL, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True)
 
 
+TOOLS = Path(__file__).resolve().parent.parent / ".tools"  # poetry and pipenv (Makefile)
+MANAGER_TOOLS = ("uv", "poetry", "pipenv")
+
+
+def manager_path(manager: str, path: str) -> str:
+    """PATH for a project of ``manager``: that manager's tool first, and no other manager's (a
+    pip project must install with pip alone, a poetry project with poetry alone)."""
+    own = [str(Path(sys.executable).parent)] if manager == "uv" else [str(TOOLS / f"bin-{manager}")]
+    others = [
+        entry
+        for entry in path.split(os.pathsep)
+        if entry and not any((Path(entry) / tool).exists() for tool in MANAGER_TOOLS)
+    ]
+    return os.pathsep.join([*own, *others]) if manager != "pip" else os.pathsep.join(others)
+
+
 @dataclass
 class Project:
     """A generated project, installed with its own dependency manager."""
@@ -137,16 +153,28 @@ class Project:
     def answers(self) -> dict[str, Any]:
         return spec_to_answers(self.spec)
 
+    @property
+    def manager(self) -> Any:
+        """The project's dependency manager (``managers.Manager``)."""
+        return SPEC_MODEL.managers.MANAGERS[self.answers.get("dependency_manager", "uv")]
+
+    def tool(self, *cmd: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        """Run a tool of the project's environment, the way its README says."""
+        return (
+            self.run(*self.manager.prefix.split(), *cmd, **kwargs)
+            if self.manager.run
+            else self.run(f".venv/bin/{cmd[0]}", *cmd[1:], **kwargs)
+        )
+
     def environ(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_PROJECT"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_PROJECT", "PIPENV_"))}
         env.pop("PYTHONPATH", None)
         env.update(
             DATABASE_URL=self.database_url,
             ENVIRONMENT="development",
             SECRET_KEY="test-secret-key-for-the-template-suite-0123456789",
         )
-        # The tools of this test run (uv above all) come first on PATH, venv activated or not.
-        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        env["PATH"] = manager_path(self.manager.name, env.get("PATH", ""))
         env.update(self.env)
         env.update(extra)
         return env

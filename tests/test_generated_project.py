@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from support import Project, create_postgres_database, drop_postgres_database, generate, load_spec
+from support import SPEC_MODEL, Project, create_postgres_database, drop_postgres_database, generate, load_spec
 
 pytestmark = pytest.mark.slow
 
 
 def test_ruff_check(project: Project) -> None:
-    project.run("uv", "run", "ruff", "check", ".")
+    project.tool("ruff", "check", ".")
 
 
 def test_ruff_format(project: Project) -> None:
-    project.run("uv", "run", "ruff", "format", "--check", ".")
+    project.tool("ruff", "format", "--check", ".")
 
 
 def test_mypy_strict(project: Project) -> None:
-    result = project.run("uv", "run", "mypy")
+    result = project.tool("mypy")
     assert "Success: no issues found" in result.stdout
 
 
@@ -34,9 +35,9 @@ def test_alembic_downgrades_and_upgrades_again(project: Project) -> None:
     if not (project.path / "alembic.ini").exists():
         pytest.skip("not an Alembic project")
     project.make("migrate")
-    project.run("uv", "run", "alembic", "downgrade", "base")
-    project.run("uv", "run", "alembic", "upgrade", "head")
-    check = project.run("uv", "run", "alembic", "check")
+    project.tool("alembic", "downgrade", "base")
+    project.tool("alembic", "upgrade", "head")
+    check = project.tool("alembic", "check")
     assert "No new upgrade operations detected" in check.stdout + check.stderr
 
 
@@ -59,8 +60,24 @@ def test_hook_left_a_committed_repository_with_env_and_lock(project: Project) ->
     assert secret
     assert len(secret.group(1)) >= 32
     assert "change-me" not in secret.group(1)
-    assert (project.path / "uv.lock").is_file()
+    tracked = set(project.run("git", "ls-files").stdout.splitlines())
+    assert set(project.manager.lock_files) <= tracked, "the lock is written and committed"
     assert ".env" in project.run("git", "check-ignore", ".env").stdout
+
+
+def test_installs_with_its_own_dependency_manager_only(project: Project) -> None:
+    """`make install` ran (build_project) with no other manager on PATH: only the project's own
+    lock files exist, and the project's environment is .venv."""
+    path = project.environ()["PATH"]
+    for other in ("uv", "poetry", "pipenv"):
+        assert (shutil.which(other, path=path) is not None) == (other == project.manager.name), other
+    every_lock = {file for m in SPEC_MODEL.managers.MANAGERS.values() for file in m.lock_files}
+    present = {file for file in every_lock if (project.path / file).exists()}
+    assert present == set(project.manager.lock_files)
+    assert (project.path / ".venv" / "bin" / "python").exists()
+    # The lock is current: installing again from it changes nothing and needs no resolution.
+    project.make("install")
+    assert project.run("git", "status", "--porcelain").stdout == ""
 
 
 def test_answers_file_keeps_the_spec_and_no_secret(project: Project) -> None:
@@ -133,14 +150,14 @@ def test_a_hand_written_migration_runs_and_passes_ruff(project: Project, tmp_pat
     if django:
         models = next(project.path.glob("*/resources/models.py"))
         versions = models.parent / "migrations"
-        write = ["uv", "run", "python", "manage.py", "makemigrations"]
+        write = ["python", "manage.py", "makemigrations"]
     else:
         models = next(project.path.glob("src/*/models/resources.py"))
         versions = project.path / "migrations" / "versions"
-        write = ["uv", "run", "alembic", "revision", "--autogenerate", "-m", "add reviewed at"]
+        write = ["alembic", "revision", "--autogenerate", "-m", "add reviewed at"]
         if project.answers["framework"] == "Flask":  # its README's command, the same Alembic
             app = f"{models.parents[1].name}.app"
-            write = ["uv", "run", "flask", "--app", app, "db", "revision", "-m", "add reviewed at"]
+            write = ["flask", "--app", app, "db", "revision", "-m", "add reviewed at"]
     database = create_postgres_database() if project.database_url.startswith("postgres") else None
     env = {"DATABASE_URL": database or f"sqlite:///{tmp_path / 'hand.db'}"}
     original = models.read_text()
@@ -149,12 +166,12 @@ def test_a_hand_written_migration_runs_and_passes_ruff(project: Project, tmp_pat
         _add_a_field(models, django)
         if not django:
             project.make("migrate", env=env)  # autogenerate compares with a database at head
-        project.run(*write, env=env)
+        project.tool(*write, env=env)
         (written,) = set(versions.glob("*.py")) - before
         assert "reviewed_at" in written.read_text()
-        project.run("uv", "run", "ruff", "check", "--no-cache", str(written))
-        project.run("uv", "run", "ruff", "format", "--check", str(written))
-        project.run("uv", "run", "mypy", str(written))
+        project.tool("ruff", "check", "--no-cache", str(written))
+        project.tool("ruff", "format", "--check", str(written))
+        project.tool("mypy", str(written))
         project.make("check-migrations", env=env)  # applies it, then finds nothing left to write
     finally:
         models.write_text(original)

@@ -88,3 +88,11 @@ def test_pairwise_covers_every_pair_from_nothing() -> None:
     assert rows and SPEC_MODEL.pairwise(rows) == []
     frameworks = {row["framework"] for row in rows}
     assert frameworks == {"FastAPI", "Flask", "Django"}
+
+
+def test_makefile_installs_the_manager_versions_the_projects_pin() -> None:
+    """The Makefile installs poetry and pipenv at the versions the generated Dockerfiles and CI use."""
+    makefile = (TEMPLATE_ROOT / "Makefile").read_text()
+    for name in ("poetry", "pipenv"):
+        version = SPEC_MODEL.managers.MANAGERS[name].version
+        assert f"{name.upper()}_VERSION := {version}\n" in makefile

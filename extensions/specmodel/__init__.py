@@ -10,13 +10,14 @@
 * ``django``: the Django renderings of the same model;
 * ``options``: the registry of options (questions, spec fields, values and what they go with);
 * ``evolve``: a changed spec against the migrated data model, and the migration between them;
+* ``managers``: the dependency managers (commands, lock files, development tools);
 * ``extension``: the Jinja extension that gives all of it to copier's templates.
 
 It depends on nothing but the standard library and Jinja, so ``copier copy`` works without the
 CLI installed.
 """
 
-from . import evolve
+from . import evolve, managers
 from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
 from .extension import SpecContextHook, SpecModelExtension, environment
 from .literals import (
@@ -69,6 +70,7 @@ __all__ = [
     "evolve",
     "json_string",
     "kebab",
+    "managers",
     "markdown_text",
     "model_errors",
     "option_errors",

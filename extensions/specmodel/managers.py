@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class Manager:
     name: str
