@@ -175,6 +175,8 @@ class Project:
             SECRET_KEY="test-secret-key-for-the-template-suite-0123456789",
         )
         env["PATH"] = manager_path(self.manager.name, env.get("PATH", ""))
+        if self.manager.name == "pipenv":
+            env["PIPENV_DONT_LOAD_ENV"] = "1"  # as the Makefile says: real variables win over .env
         env.update(self.env)
         env.update(extra)
         return env
