@@ -12,6 +12,7 @@ workers = env.int("WEB_CONCURRENCY", default=1)
 threads = env.int("GUNICORN_THREADS", default=4)
 timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = 10
-forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1")
+# X-Forwarded-Proto only from TRUSTED_PROXIES, the proxies the login throttle trusts.
+forwarded_allow_ips = env.str("TRUSTED_PROXIES", default="")
 accesslog = "-" if env.bool("ACCESS_LOG", default=False) else None
 errorlog = "-"

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..core.client_address import client_address
 from ..core.contract import Conflict, Unauthorized, responses
 from ..core.parsers import JSONParser
 from .models import User
@@ -72,7 +74,10 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         email: str = serializer.validated_data["username"]
-        throttle = LoginThrottle(email, request.META.get("REMOTE_ADDR", ""))
+        peer = request.META.get("REMOTE_ADDR", "")
+        forwarded_for = request.META.get("HTTP_X_FORWARDED_FOR")
+        address = client_address(peer, forwarded_for, settings.TRUSTED_PROXIES)
+        throttle = LoginThrottle(email, address)
         if (wait := throttle.retry_after()) is not None:
             raise exceptions.Throttled(wait, detail="Too many failed logins; try again later")
         password = serializer.validated_data["password"]

@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> None:
         reload=args.reload,
         workers=None if args.reload else settings.web_concurrency,
         access_log=settings.access_log,
-        proxy_headers=True,
+        # X-Forwarded-For and -Proto only from TRUSTED_PROXIES, like the login throttle.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
+from .core.client_address import client_address
 from .core.config import API_PREFIX, Settings
 from .core.security import InvalidTokenError
 from .core.throttle import LoginThrottle
@@ -30,6 +31,16 @@ def get_accounts(request: Request, session: SessionDep) -> AccountService:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
+
+
+def get_client_address(request: Request, settings: SettingsDep) -> str:
+    """The caller's address; X-Forwarded-For counts only from TRUSTED_PROXIES."""
+    peer = request.client.host if request.client else ""
+    forwarded_for = ", ".join(request.headers.getlist("x-forwarded-for"))
+    return client_address(peer, forwarded_for, settings.trusted_proxy_networks)
+
+
+ClientAddressDep = Annotated[str, Depends(get_client_address)]
 
 # `auto_error=False`: a missing token is answered below, as a 401 like any other bad token.
 bearer = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/token", auto_error=False)

@@ -33,7 +33,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "worker_class": "gthread",
         "threads": settings.threads,
         "accesslog": "-" if settings.access_log else None,
-        "forwarded_allow_ips": "127.0.0.1",
+        # X-Forwarded-Proto only from TRUSTED_PROXIES, the proxies the login throttle trusts.
+        "forwarded_allow_ips": settings.trusted_proxies,
     }
 
 

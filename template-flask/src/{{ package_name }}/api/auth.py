@@ -15,7 +15,7 @@ from ..core.errors import (
 from ..core.security import InvalidTokenError
 from ..extensions import security
 from ..schemas.auth import RefreshRequest, TokenPair, TokenRequest, UserCreate, UserResponse
-from .deps import accounts, current_user
+from .deps import accounts, caller_address, current_user
 from .openapi import FORM, body, operation, respond
 
 auth = Blueprint("auth", __name__, url_prefix="/auth")
@@ -50,7 +50,7 @@ def register() -> Response:
 def token() -> Response:
     """Log in. Past the allowed failures per minute (per account and address) this answers 429."""
     credentials = token_request()
-    key = (credentials.username.lower(), request.remote_addr or "")
+    key = (credentials.username.lower(), caller_address())
     throttle = security.login_throttle
     if (wait := throttle.retry_after(key)) is not None:
         raise TooManyRequestsError("Too many failed logins; try again later", wait)

@@ -1,7 +1,9 @@
-"""What the views need from the request: the account service and the caller."""
+"""What the views need from the request: the account service, the caller and its address."""
 
-from flask import request
+from flask import current_app, request
 
+from ..core.client_address import client_address
+from ..core.config import Settings
 from ..core.errors import AuthenticationError
 from ..core.security import InvalidTokenError
 from ..extensions import db, security
@@ -11,6 +13,14 @@ from ..services.accounts import AccountService
 
 def accounts() -> AccountService:
     return AccountService(db.session, security.passwords, security.tokens)
+
+
+def caller_address() -> str:
+    """The caller's address; X-Forwarded-For counts only from TRUSTED_PROXIES."""
+    settings: Settings = current_app.config["SETTINGS"]
+    forwarded_for = ", ".join(request.headers.getlist("X-Forwarded-For"))
+    peer = request.remote_addr or ""
+    return client_address(peer, forwarded_for, settings.trusted_proxy_networks)
 
 
 def bearer_token() -> str | None:
