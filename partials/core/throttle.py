@@ -1,4 +1,4 @@
-"""Throttling of failed logins, per account and client address.
+"""Throttling of failed logins, per account and client address, and per client address alone.
 
 Kept in process memory: with several worker processes each counts on its own, so the
 effective limit is the setting times the number of workers. Put the counter in Redis
@@ -10,7 +10,9 @@ import time
 from collections import deque
 
 
-class LoginThrottle:
+class FailureCounter:
+    """The failures of each key in a sliding window; past `max_failures` the key must wait."""
+
     def __init__(self, max_failures: int, window_seconds: float) -> None:
         self.max_failures = max_failures
         self.window = window_seconds
@@ -39,3 +41,27 @@ class LoginThrottle:
         if not failures:
             self._failures.pop(key, None)
         return failures
+
+
+class LoginThrottle:
+    """Failed logins per account and address, and per address alone (random emails count)."""
+
+    def __init__(self, per_account: FailureCounter, per_address: FailureCounter) -> None:
+        self.per_account = per_account
+        self.per_address = per_address
+
+    def retry_after(self, email: str, address: str) -> int | None:
+        """Seconds to wait before trying again, or None when a try is allowed now."""
+        waits = (
+            self.per_account.retry_after((email.lower(), address)),
+            self.per_address.retry_after(("", address)),
+        )
+        return max((wait for wait in waits if wait is not None), default=None)
+
+    def record_failure(self, email: str, address: str) -> None:
+        self.per_account.record_failure((email.lower(), address))
+        self.per_address.record_failure(("", address))
+
+    def record_success(self, email: str, address: str) -> None:
+        """Clears the account's count; the address's stays (one good account must not reset it)."""
+        self.per_account.reset((email.lower(), address))

@@ -7,7 +7,7 @@ from flask_cors import CORS
 
 from .core.config import Settings
 from .core.security import Passwords, Tokens
-from .core.throttle import LoginThrottle
+from .core.throttle import FailureCounter, LoginThrottle
 from .database import Database
 
 
@@ -26,7 +26,10 @@ class Security:
             passwords=Passwords(settings),
             tokens=Tokens(settings),
             login_throttle=LoginThrottle(
-                settings.login_max_failures, settings.login_window_seconds
+                FailureCounter(settings.login_max_failures, settings.login_window_seconds),
+                FailureCounter(
+                    settings.login_address_max_failures, settings.login_address_window_seconds
+                ),
             ),
         )
 

@@ -12,3 +12,4 @@ CONFLICT: Responses = {409: {"model": Message, "description": "A unique field is
 INVALID: Responses = {422: {"model": ValidationErrorBody, "description": "Validation error"}}
 NOT_IMPLEMENTED: Responses = {501: {"model": Message, "description": "Not implemented yet"}}
 TOO_MANY: Responses = {429: {"model": Message, "description": "Too many failed logins"}}
+BUSY: Responses = {503: {"model": Message, "description": "Too many logins at once"}}

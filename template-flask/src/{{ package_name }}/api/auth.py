@@ -46,20 +46,21 @@ def register() -> Response:
 
 
 @auth.post("/token")
-@operation(tags=["auth"], body=TokenRequest, form=True, response=TokenPair, errors=[401, 422, 429])
+@operation(tags=["auth"], body=TokenRequest, form=True, response=TokenPair, errors=[401, 422, 429, 503])
 def token() -> Response:
-    """Log in. Past the allowed failures per minute (per account and address) this answers 429."""
+    """Log in. Past the allowed failures per minute (per account and address, and per address)
+    this answers 429; when too many logins are being checked at once, 503."""
     credentials = token_request()
-    key = (credentials.username.lower(), caller_address())
+    email, address = credentials.username, caller_address()
     throttle = security.login_throttle
-    if (wait := throttle.retry_after(key)) is not None:
+    if (wait := throttle.retry_after(email, address)) is not None:
         raise TooManyRequestsError("Too many failed logins; try again later", wait)
     service = accounts()
     user = service.authenticate(credentials.username, credentials.password)
     if user is None:
-        throttle.record_failure(key)
+        throttle.record_failure(email, address)
         raise AuthenticationError("Incorrect email or password")
-    throttle.reset(key)
+    throttle.record_success(email, address)
     return respond(service.issue_pair(user))
 
 

@@ -35,7 +35,7 @@ ERRORS = {
     422: "Validation error",
     429: "Too many failed logins",
     501: "Not implemented yet",
-    503: "Database unreachable",
+    503: "Database unreachable, or too many logins at once",
 }
 
 
