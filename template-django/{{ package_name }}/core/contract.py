@@ -36,6 +36,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .fields import StrictIntegerField
+from .hash_slots import HashingBusyError
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             {"loc": [where], "msg": "Invalid input.", "type": "invalid"}
         ]
         return Response({"detail": detail}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+    if isinstance(exc, HashingBusyError):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return Response({"detail": str(exc)}, status=503, headers=headers)
     if isinstance(exc, ProtectedError):
         exc = Conflict("Still referred to by other objects; delete those first.")
     elif isinstance(exc, IntegrityError):
@@ -171,6 +175,7 @@ ERRORS: dict[int, Any] = {
     422: ValidationErrorBodySerializer,
     429: MessageSerializer,
     501: MessageSerializer,
+    503: MessageSerializer,
 }
 
 

@@ -56,7 +56,8 @@ class RegisterView(APIView):
 
 
 class TokenView(APIView):
-    """Log in. Past the allowed failures per minute (per account and address) this answers 429."""
+    """Log in. Past the allowed failures per minute (per account and address, and per address)
+    this answers 429; when too many logins are being checked at once, 503."""
 
     authentication_classes = ()
     permission_classes = (permissions.AllowAny,)
@@ -68,7 +69,7 @@ class TokenView(APIView):
             "application/x-www-form-urlencoded": TokenRequestSerializer,
             "application/json": TokenRequestSerializer,
         },
-        responses=responses({200: TokenPairSerializer}, 401, 422, 429),
+        responses=responses({200: TokenPairSerializer}, 401, 422, 429, 503),
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
@@ -85,7 +86,7 @@ class TokenView(APIView):
         if not isinstance(user, User):
             throttle.record_failure()
             raise Unauthorized("Incorrect email or password")
-        throttle.reset()
+        throttle.record_success()
         return Response(issue_pair(user))
 
 
