@@ -85,8 +85,8 @@ def test_update_keeps_owner_edits_and_brings_template_changes(template: Path, pr
     owner_paragraph = "## Our deployment\n\nWe run this behind the company gateway.\n"
     with (project / "README.md").open("a") as handle:
         handle.write("\n" + owner_paragraph)
-    owner_docstring = '"""Throttling of failed logins (owner: tuned for the gateway), per account and client address.'
-    replace_once(project / THROTTLE, '"""Throttling of failed logins, per account and client address.', owner_docstring)
+    owner_docstring = '"""Throttling of failed logins (owner: tuned for the gateway), per account and client address,'
+    replace_once(project / THROTTLE, '"""Throttling of failed logins, per account and client address,', owner_docstring)
     commit_all(project, "Owner edits")
     answers_before = answers_of(project)
     tracked_before = set(git(project, "ls-files").splitlines())
