@@ -46,7 +46,9 @@ def register() -> Response:
 
 
 @auth.post("/token")
-@operation(tags=["auth"], body=TokenRequest, form=True, response=TokenPair, errors=[401, 422, 429, 503])
+@operation(
+    tags=["auth"], body=TokenRequest, form=True, response=TokenPair, errors=[401, 422, 429, 503]
+)
 def token() -> Response:
     """Log in. Past the allowed failures per minute (per account and address, and per address)
     this answers 429; when too many logins are being checked at once, 503."""
