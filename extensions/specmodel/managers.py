@@ -14,7 +14,7 @@ from dataclasses import dataclass
 class Manager:
     name: str
     run: str  # what runs a tool in the project's environment ("" when the Makefile puts .venv/bin on PATH)
-    install: tuple[str, ...]  # the recipe of `make install`: exactly what the lock lists, then the project
+    install: tuple[str, ...]  # `make install`: exactly what the lock lists (locking first without one)
     lock: tuple[str, ...]  # the recipe of `make lock`
     lock_files: tuple[str, ...]
     dev_group: str  # where pyproject.toml keeps the development tools: "dependency-groups", "extra" or ""
@@ -33,7 +33,7 @@ MANAGERS = {
     "uv": Manager(
         "uv",
         run="uv run",
-        install=("uv sync --locked",),
+        install=("test -f uv.lock || $(MAKE) lock", "uv sync --locked"),
         lock=("uv lock",),
         lock_files=("uv.lock",),
         dev_group="dependency-groups",
@@ -43,11 +43,14 @@ MANAGERS = {
         "pip",
         run="",
         install=(
+            "test -f requirements-dev.txt || $(MAKE) lock",
             "python3 -m venv .venv",
             ".venv/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt",
             ".venv/bin/python -m pip install --quiet --no-deps --editable .",
         ),
         lock=(
+            "test -x .venv/bin/pip-compile || python3 -m venv .venv",
+            "test -x .venv/bin/pip-compile || .venv/bin/python -m pip install --quiet pip-tools",
             "$(PIP_COMPILE) --output-file requirements.txt pyproject.toml",
             "$(PIP_COMPILE) --extra dev --output-file requirements-dev.txt pyproject.toml",
         ),
@@ -57,7 +60,7 @@ MANAGERS = {
     "poetry": Manager(
         "poetry",
         run="poetry run",
-        install=("poetry sync",),
+        install=("test -f poetry.lock || $(MAKE) lock", "poetry sync"),
         lock=("poetry lock",),
         lock_files=("poetry.lock",),
         dev_group="dependency-groups",
@@ -66,7 +69,7 @@ MANAGERS = {
     "pipenv": Manager(
         "pipenv",
         run="pipenv run",
-        install=("pipenv install --deploy --dev",),
+        install=("test -f Pipfile.lock || $(MAKE) lock", "pipenv install --deploy --dev"),
         lock=("pipenv lock",),
         lock_files=("Pipfile.lock",),
         dev_group="",
