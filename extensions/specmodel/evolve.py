@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .model import Field, Relation, Resource, resources
+from .model import Field, Resource, resources
 
 STATE_FORMAT = 1
 STRINGS = {"string", "text", "email", "url", "enum"}
@@ -367,10 +367,6 @@ def _ordered(changes: list[Change], old: dict[str, Resource], new: list[Resource
         return (4, -rank_old[c.model])  # drop_model
 
     return sorted(changes, key=key)
-
-
-def relations_of(changes: list[Change], kind: str) -> list[Relation]:
-    return [c.new if c.new is not None else c.old for c in changes if c.kind == kind]
 
 
 def evolution_errors(previous: Any, models: Any, auth_enabled: bool, allow_data_loss: bool = False) -> list[str]:
