@@ -44,7 +44,8 @@ def main() -> int:
         return 0  # a copy rendered for copier's three-way merge, or a project from before models.json
     previous = yaml.safe_load(state_file.read_text(encoding="utf-8"))
     auth_enabled = answers["auth_method"] != "none"
-    plan = evolve.plan(previous, answers["models"], auth_enabled, allow_data_loss=True)
+    database = answers.get("database_type", "SQLite")
+    plan = evolve.plan(previous, answers["models"], auth_enabled, allow_data_loss=True, database=database)
     if plan.errors:
         for error in plan.errors:
             say(error)

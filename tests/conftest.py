@@ -19,7 +19,7 @@ from support import (
     as_flask,
     build_project,
     commit_all,
-    drop_postgres_database,
+    drop_database,
     git,
     load_spec,
     with_answers,
@@ -103,8 +103,7 @@ def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
 
     yield get
     for project in built.values():
-        if project.database_url.startswith("postgresql"):
-            drop_postgres_database(project.database_url)
+        drop_database(project.database_url)
 
 
 @pytest.fixture(scope="session", params=sorted(PROJECTS))

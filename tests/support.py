@@ -108,20 +108,37 @@ def generate(spec: Mapping[str, Any], dest: Path, skip_tasks: bool = False, **ex
     return dest
 
 
-def create_postgres_database() -> str:
-    """A fresh, empty PostgreSQL database; returns its plain URL."""
+MYSQL_ADMIN = os.environ.get("TEST_MYSQL_ARGS", "--host=127.0.0.1 --port=3306 --user=root").split()
+MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306")
+
+
+def create_database(kind: str, sqlite_path: Path) -> str:
+    """A fresh, empty database of ``kind`` (a file at ``sqlite_path`` for SQLite); its plain URL."""
     name = f"tpl_{uuid.uuid4().hex[:12]}"
-    _psql(f'CREATE DATABASE "{name}"')
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    if kind == "PostgreSQL":
+        _psql(f'CREATE DATABASE "{name}"')
+        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    if kind == "MySQL":
+        _mysql(f"CREATE DATABASE `{name}` COLLATE utf8mb4_bin")
+        return f"{MYSQL_URL}/{name}"
+    return f"sqlite:///{sqlite_path}"
 
 
-def drop_postgres_database(url: str) -> None:
+def drop_database(url: str) -> None:
+    """Drop a database ``create_database`` made on a server (a SQLite file goes with its folder)."""
     name = url.rsplit("/", 1)[1]
-    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if url.startswith("postgresql"):
+        _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    elif url.startswith("mysql"):
+        _mysql(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 def _psql(sql: str) -> None:
     subprocess.run(["psql", POSTGRES_ADMIN_URL, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True)
+
+
+def _mysql(sql: str) -> None:
+    subprocess.run(["mariadb", *MYSQL_ADMIN, "--execute", sql], check=True)
 
 
 TOOLS = Path(__file__).resolve().parent.parent / ".tools"  # poetry and pipenv (Makefile)
@@ -210,8 +227,7 @@ def build_project(spec: dict[str, Any], dest: Path) -> Project:
     if dest.exists():
         shutil.rmtree(dest)
     generate(spec, dest)
-    database = spec.get("database", {}).get("type", "SQLite")
-    url = create_postgres_database() if database == "PostgreSQL" else f"sqlite:///{dest / 'app.db'}"
+    url = create_database(spec.get("database", {}).get("type", "SQLite"), dest / "app.db")
     project = Project(path=dest, spec=spec, database_url=url)
     project.make("install")
     return project

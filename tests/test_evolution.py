@@ -27,8 +27,8 @@ from support import (
     as_django,
     as_flask,
     commit_all,
-    create_postgres_database,
-    drop_postgres_database,
+    create_database,
+    drop_database,
     git,
     load_spec,
 )
@@ -121,12 +121,11 @@ def databases(tmp_path: Path) -> Iterator[list[str]]:
     made: list[str] = []
     yield made
     for url in made:
-        if url.startswith("postgresql"):
-            drop_postgres_database(url)
+        drop_database(url)
 
 
 def new_database(made: list[str], kind: str, where: Path) -> str:
-    url = create_postgres_database() if kind == "PostgreSQL" else f"sqlite:///{where}"
+    url = create_database(kind, where)
     made.append(url)
     return url
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import SPEC_MODEL, Project, create_postgres_database, drop_postgres_database, generate, load_spec
+from support import SPEC_MODEL, Project, create_database, drop_database, generate, load_spec
 
 pytestmark = pytest.mark.slow
 
@@ -158,8 +158,8 @@ def test_a_hand_written_migration_runs_and_passes_ruff(project: Project, tmp_pat
         if project.answers["framework"] == "Flask":  # its README's command, the same Alembic
             app = f"{models.parents[1].name}.app"
             write = ["flask", "--app", app, "db", "revision", "-m", "add reviewed at"]
-    database = create_postgres_database() if project.database_url.startswith("postgres") else None
-    env = {"DATABASE_URL": database or f"sqlite:///{tmp_path / 'hand.db'}"}
+    database = create_database(project.spec.get("database", {}).get("type", "SQLite"), tmp_path / "hand.db")
+    env = {"DATABASE_URL": database}
     original = models.read_text()
     before = set(versions.glob("*.py"))
     try:
@@ -177,5 +177,4 @@ def test_a_hand_written_migration_runs_and_passes_ruff(project: Project, tmp_pat
         models.write_text(original)
         for path in set(versions.glob("*.py")) - before:
             path.unlink()
-        if database:
-            drop_postgres_database(database)
+        drop_database(database)

@@ -44,7 +44,7 @@ from .options import (
     spec_option_errors,
     switch,
 )
-from .rules import api_endpoint_errors, api_prefix_errors, model_errors, project_name_errors
+from .rules import api_endpoint_errors, api_prefix_errors, database_errors, model_errors, project_name_errors
 
 __all__ = [
     "BY_QUESTION",
@@ -73,6 +73,7 @@ __all__ = [
     "managers",
     "markdown_text",
     "model_errors",
+    "database_errors",
     "option_errors",
     "pairwise",
     "pascal",

@@ -212,11 +212,17 @@ def _type_change(old: Field, new: Field) -> str | None:
     return None
 
 
-def plan(previous: dict[str, Any], models: list[Any], auth_enabled: bool, allow_data_loss: bool = False) -> Plan:
+def plan(
+    previous: dict[str, Any],
+    models: list[Any],
+    auth_enabled: bool,
+    allow_data_loss: bool = False,
+    database: str = "SQLite",
+) -> Plan:
     """The changes from the migrated data model ``previous`` (``models.json``) to ``models``."""
     old_models = previous.get("models", [])
-    old_res = {r.name: r for r in resources(old_models, previous.get("auth_enabled", auth_enabled))}
-    new_res = resources(models, auth_enabled)
+    old_res = {r.name: r for r in resources(old_models, previous.get("auth_enabled", auth_enabled), database)}
+    new_res = resources(models, auth_enabled, database)
     specs = _spec_models(models)
     changes: list[Change] = []
     errors: list[str] = []

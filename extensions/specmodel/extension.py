@@ -10,12 +10,12 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 
-from . import django, evolve, imports, layout, literals, managers
+from . import databases, django, evolve, imports, layout, literals, managers
 from .endpoints import custom_endpoints, public_operations, request_sample
 from .model import resources
 from .naming import constant, kebab, pascal, plural, snake
 from .options import option_errors
-from .rules import api_endpoint_errors, api_prefix_errors, model_errors, project_name_errors
+from .rules import api_endpoint_errors, api_prefix_errors, database_errors, model_errors, project_name_errors
 
 
 class SpecModelExtension(Extension):
@@ -47,6 +47,7 @@ class SpecModelExtension(Extension):
         environment.globals.update(
             option_errors=option_errors,
             model_errors=model_errors,
+            database_errors=database_errors,
             project_name_errors=project_name_errors,
             api_prefix_errors=api_prefix_errors,
             api_endpoint_errors=api_endpoint_errors,
@@ -93,26 +94,29 @@ def environment(template_root: str) -> Environment:
 class SpecContextHook(ContextHook):
     """The values every template derives from the answers, computed once per set of answers
     and put into each render's context: ``auth_enabled``, ``res`` (the normalised models, in
-    migration order), ``custom`` (the endpoints that are not CRUD operations) and ``mgr``
-    (the dependency manager's commands and files)."""
+    migration order), ``custom`` (the endpoints that are not CRUD operations), ``mgr``
+    (the dependency manager's commands and files) and ``db`` (the database's URLs and server)."""
 
     def hook(self, context: dict[str, Any]) -> None:
         if context.get("dependency_manager") in managers.MANAGERS:
             context["mgr"] = managers.MANAGERS[context["dependency_manager"]]
-        if not {"models", "auth_method", "api_endpoints", "api_prefix"} <= context.keys():
+        if context.get("database_type") in databases.DATABASES:
+            context["db"] = databases.DATABASES[context["database_type"]]
+        questions = ("models", "auth_method", "api_endpoints", "api_prefix", "database_type")
+        if not set(questions) <= context.keys():
             return  # a question's default or validator, before the data model is answered
-        key = json.dumps([context["models"], context["auth_method"], context["api_endpoints"], context["api_prefix"]])
+        key = json.dumps([context[question] for question in questions])
         context.update(_derived(key))
 
 
 @lru_cache(maxsize=8)
 def _derived(key: str) -> dict[str, Any]:
-    models, auth_method, endpoints, prefix = json.loads(key)
+    models, auth_method, endpoints, prefix, database = json.loads(key)
     auth_enabled = auth_method != "none"
     if model_errors(models, auth_enabled) or api_endpoint_errors(endpoints, prefix, models, auth_enabled):
         return {"auth_enabled": auth_enabled}  # copier is about to refuse the answers
     return {
         "auth_enabled": auth_enabled,
-        "res": resources(models, auth_enabled),
+        "res": resources(models, auth_enabled, database),
         "custom": custom_endpoints(endpoints, prefix, models, auth_enabled),
     }

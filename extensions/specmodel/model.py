@@ -32,6 +32,7 @@ class Field:
     default: Any
     spec: dict[str, Any]
     enum_class: str = ""
+    database: str = "SQLite"  # the project's database type (a column type can depend on it)
 
     @property
     def nullable(self) -> bool:
@@ -107,7 +108,8 @@ class Field:
             "datetime": "UTCDateTime()",
             "email": "String(320)",
             "url": "String(2048)",
-            "uuid": "Uuid()",
+            # MariaDB's native UUID sorts in an order of its own: MySQL projects keep CHAR(32) hex.
+            "uuid": "Uuid(native_uuid=False)" if self.database == "MySQL" else "Uuid()",
             "enum": f"String({max(len(c) for c in spec.get('choices', ['x']))})",
             "json": "JSON()",
         }[self.type]
@@ -397,7 +399,7 @@ class Resource:
         return {f.type for f in self.fields}
 
 
-def resources(models: list[Any], auth_enabled: bool = True) -> list[Resource]:
+def resources(models: list[Any], auth_enabled: bool = True, database: str = "SQLite") -> list[Resource]:
     """The spec's models other than ``User``, normalised for rendering, each after the models
     its many_to_one relationships point at (the order the migration creates the tables in)."""
     owned = {
@@ -424,6 +426,7 @@ def resources(models: list[Any], auth_enabled: bool = True) -> list[Resource]:
                     default=spec.get("default"),
                     spec=spec,
                     enum_class=name + pascal(spec["name"]) if spec["type"] == "enum" else "",
+                    database=database,
                 )
             )
         relations = [

@@ -79,7 +79,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "database_type",
         "database.type",
-        (Value("SQLite"), Value("PostgreSQL"), Value("MySQL", offered=False)),
+        (Value("SQLite"), Value("PostgreSQL"), Value("MySQL")),
         default="SQLite",
     ),
     Option(

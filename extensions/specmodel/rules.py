@@ -217,6 +217,59 @@ def model_errors(models: Any, auth_enabled: bool = True) -> list[str]:
     return errors
 
 
+# MySQL's limits (utf8mb4: up to 4 bytes a character). InnoDB index keys hold 3,072 bytes; a row
+# holds 65,535 bytes of columns, where a VARCHAR counts whole and a TEXT or JSON column 12 bytes.
+MYSQL_MAX_VARCHAR = 16_383
+MYSQL_MAX_KEY_CHARACTERS = 768
+MYSQL_MAX_ROW_BYTES = 65_535
+_FIXED_VARCHARS = {"email": 320, "url": 2048}  # the VARCHAR length of these types' columns
+_ROW_BASE_BYTES = 64  # id, owner, foreign keys and timestamps, generously
+
+
+def _varchar_length(spec: dict[str, Any]) -> int | None:
+    """The VARCHAR length of a field's column, or None when it is not a VARCHAR."""
+    kind = spec.get("type")
+    if kind == "string":
+        return int(spec.get("max_length", 255))
+    if kind == "enum":
+        return max((len(c) for c in spec.get("choices", ["x"])), default=1)
+    return _FIXED_VARCHARS.get(str(kind))
+
+
+def database_errors(models: Any, database: str) -> list[str]:
+    """The rules of one database type on models that ``model_errors`` accepts (MySQL's limits on
+    VARCHAR columns, index keys and row size; the other databases add none)."""
+    if database != "MySQL" or model_errors(models):
+        return []
+    errors = []
+    for i, model in enumerate(models):
+        if not isinstance(model, dict):
+            continue
+        row = _ROW_BASE_BYTES
+        for j, spec in enumerate(model.get("fields", [])):
+            where, length = f"database.models[{i}].fields[{j}]", _varchar_length(spec)
+            row += 12 if length is None else 4 * length + 2
+            indexed = spec.get("unique") or spec.get("index")
+            if spec["type"] in ("text", "json") and indexed:
+                errors.append(f"{where}: a {spec['type']} column cannot be indexed on MySQL; drop unique and index")
+            elif length is not None and length > MYSQL_MAX_VARCHAR:
+                errors.append(
+                    f"{where}.max_length: above {MYSQL_MAX_VARCHAR}, the longest utf8mb4 VARCHAR on MySQL;"
+                    " use the type 'text'"
+                )
+            elif length is not None and indexed and length > MYSQL_MAX_KEY_CHARACTERS:
+                errors.append(
+                    f"{where}: an index on MySQL holds at most {MYSQL_MAX_KEY_CHARACTERS} characters and this"
+                    f" {spec['type']} has {length}; lower max_length or drop unique and index"
+                )
+        if row > MYSQL_MAX_ROW_BYTES:
+            errors.append(
+                f"database.models[{i}].fields: MySQL rows hold {MYSQL_MAX_ROW_BYTES} bytes and these columns"
+                f" take {row}; make long strings the type 'text'"
+            )
+    return errors
+
+
 def _pattern_rule_errors(spec: dict[str, Any]) -> list[str]:
     """A pattern both engines compile, that leaves room for the values the generated tests send."""
     pattern = spec["pattern"]

@@ -152,6 +152,7 @@ def model_rule_errors(spec: dict[str, Any], template_root: Path) -> list[str]:
         models = _default_models(template_root)
     auth = auth_enabled(spec)
     errors = [str(e) for e in spec_model.model_errors(models, auth)]
+    errors += [str(e) for e in spec_model.database_errors(models, lookup(spec, "database.type", "SQLite"))]
     endpoints = spec.get("api_endpoints", [])
     prefix = str(lookup(spec, "backend_architecture.api_prefix", "/api/v1"))
     errors += [str(e) for e in spec_model.api_endpoint_errors(endpoints, prefix, models, auth)]

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import Project, build_project, drop_postgres_database
+from support import Project, build_project, drop_database
 
 from .client import Api, User
 from .server import serve
 from .spec import Contract
 
 # CONTRACT_SPEC=path/to/spec.json runs the suite against that spec instead of tests/conftest.py's
-# PROJECTS (its database.type decides SQLite or PostgreSQL), e.g. to try a new model or field type.
+# PROJECTS (its database.type decides SQLite, PostgreSQL or MySQL), e.g. to try a new model or field type.
 CONTRACT_SPEC = os.environ.get("CONTRACT_SPEC", "")
 if CONTRACT_SPEC:
 
@@ -24,8 +24,7 @@ if CONTRACT_SPEC:
         spec = json.loads(Path(CONTRACT_SPEC).read_text())
         built = build_project(spec, tmp_path_factory.mktemp("contract-spec") / "project")
         yield built
-        if built.database_url.startswith("postgresql"):
-            drop_postgres_database(built.database_url)
+        drop_database(built.database_url)
 
 
 @pytest.fixture(scope="session")
