@@ -80,7 +80,7 @@ def model_field(field: Any, migration: bool = False) -> Call:
             "boolean": "models.BooleanField",
             "date": "models.DateField",
             "datetime": "models.DateTimeField",
-            "uuid": "models.UUIDField",
+            "uuid": "HexUUIDField" if field.database == "MySQL" else "models.UUIDField",
             "json": "models.JSONField",
         }[kind]
     if (default := default_source(field, migration)) is not None:
@@ -196,6 +196,11 @@ def filter_field(field: Any) -> str:
         low, high = field.spec.get("minimum", INT32[0]), field.spec.get("maximum", INT32[1])
         return f"StrictIntegerField(min_value={low!r}, max_value={high!r})"
     return f"serializers.ChoiceField(choices={field.enum_class}.choices)"
+
+
+def needs_hex_uuid(fields: list[Any]) -> bool:
+    """A MySQL project's uuid field: its models and migrations import ``core.models.HexUUIDField``."""
+    return any(f.type == "uuid" and f.database == "MySQL" for f in fields)
 
 
 def stdlib_imports(fields: list[Any], migration: bool = False) -> list[str]:

@@ -450,7 +450,12 @@ def render_migration(
     summary = [c.summary for c in changes]
     fields = [c.new for c in changes if isinstance(c.new, Field)] + [c.old for c in changes if isinstance(c.old, Field)]
     name = f"{number:04d}_{migration_plan.name}"[:60]
-    context: dict[str, Any] = {"changes": changes, "summary": summary, "stdlib": stdlib_imports(fields, True)}
+    context: dict[str, Any] = {
+        "changes": changes,
+        "summary": summary,
+        "fields": fields,
+        "stdlib": stdlib_imports(fields, True),
+    }
     if framework == "Django":
         altered = [c for c in changes if c.kind == "alter_field"]
         shortens = any(

@@ -69,6 +69,7 @@ class SpecModelExtension(Extension):
             dj_request_field=django.request_field,
             dj_reference_field=django.reference_field,
             dj_stdlib_imports=django.stdlib_imports,
+            dj_hex_uuid=django.needs_hex_uuid,
             dj_search_fields=django.search_fields,
             dj_shadows=django.shadows_serializer_attribute,
             dj_enum_overrides=django.enum_name_overrides,
