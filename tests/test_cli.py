@@ -94,9 +94,36 @@ BROKEN = {
         ),
         "backend_architecture.async_support: true is not supported yet with backend_architecture.framework 'Flask'",
     ),
-    "database not supported yet": (
-        changed(s01(), **{"database.type": "MySQL"}),
-        "database.type: 'MySQL' is not supported yet (supported: SQLite, PostgreSQL)",
+    "auth method not supported yet": (
+        changed(s01(), **{"authentication.method": "OAuth2"}),
+        "authentication.method: 'OAuth2' is not supported yet (supported: JWT)",
+    ),
+    "text index on MySQL": (
+        changed(s01(), **{"database.type": "MySQL", "database.models[1].fields[1].unique": True}),
+        "database.models[1].fields[1]: a text column cannot be indexed on MySQL; drop unique and index",
+    ),
+    "long unique string on MySQL": (
+        changed(
+            s01(),
+            **{
+                "database.type": "MySQL",
+                "database.models[1].fields[0].max_length": 1000,
+                "database.models[1].fields[0].unique": True,
+            },
+        ),
+        "database.models[1].fields[0]: an index on MySQL holds at most 768 characters and this string has 1000;",
+    ),
+    "row too large on MySQL": (
+        changed(
+            s01(),
+            **{
+                "database.type": "MySQL",
+                "database.models[1].fields[0].max_length": 16383,
+                "database.models[1].fields[1].type": "string",
+                "database.models[1].fields[1].max_length": 16383,
+            },
+        ),
+        "database.models[1].fields: MySQL rows hold 65535 bytes and these columns take",
     ),
     "sync FastAPI": (
         changed(s01(), **{"backend_architecture.async_support": False}),
@@ -251,14 +278,14 @@ def test_broken_spec_is_refused_and_writes_nothing(tmp_path: Path, spec: Any, me
 def test_every_problem_is_reported_one_per_line(tmp_path: Path) -> None:
     spec = changed(
         s01(),
-        **{"database.models[1].fields[0].name": "id", "database.type": "MySQL", "database.orm": "Django ORM"},
+        **{"database.models[1].fields[0].name": "id", "authentication.method": "OAuth2", "database.orm": "Django ORM"},
     )
     result = cli("generate", write_spec(tmp_path, spec), tmp_path / "out")
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     for expected in (
         "database.models[1].fields[0].name:",
-        "database.type:",
+        "authentication.method:",
         "database.orm: 'Django ORM' works",
     ):
         assert sum(line.startswith(expected) for line in lines) == 1, result.stderr

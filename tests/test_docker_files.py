@@ -19,7 +19,7 @@ import yaml
 from support import SPEC_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASES = ["SQLite", "PostgreSQL"]
+DATABASES = list(SPEC_MODEL.databases.DATABASES)
 
 STUBS = {
     "Dockerfile": "template-fastapi/Dockerfile.jinja",
@@ -43,6 +43,7 @@ def context(database_type: str, manager: str = "uv") -> dict[str, Any]:
         "dependency_manager": manager,
         "mgr": SPEC_MODEL.managers.MANAGERS[manager],
         "database_type": database_type,
+        "db": SPEC_MODEL.databases.DATABASES[database_type],
     }
 
 
@@ -153,8 +154,8 @@ def test_dockerignore_keeps_what_the_build_needs(env: jinja2.Environment) -> Non
 def test_compose(env: jinja2.Environment, database_type: str) -> None:
     compose = yaml.safe_load(render(env, "compose.yaml", database_type))
     services = compose["services"]
-    postgres = database_type == "PostgreSQL"
-    assert set(services) == ({"app", "migrate", "db"} if postgres else {"app", "migrate"})
+    server = database_type != "SQLite"
+    assert set(services) == ({"app", "migrate", "db"} if server else {"app", "migrate"})
 
     app, migrate = services["app"], services["migrate"]
     for service in (app, migrate):
@@ -168,7 +169,7 @@ def test_compose(env: jinja2.Environment, database_type: str) -> None:
     assert migrate["restart"] == "no"
     assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
 
-    if postgres:
+    if database_type == "PostgreSQL":
         url = "postgresql://postgres:postgres@db:5432/todo_api"
         assert app["environment"]["DATABASE_URL"] == url
         db = services["db"]
@@ -176,6 +177,15 @@ def test_compose(env: jinja2.Environment, database_type: str) -> None:
         assert db["environment"]["POSTGRES_DB"] == "todo_api"
         assert db["healthcheck"]["test"][0] == "CMD-SHELL" and "pg_isready" in db["healthcheck"]["test"][1]
         assert db["volumes"] == ["db-data:/var/lib/postgresql/data"]
+    if database_type == "MySQL":
+        assert app["environment"]["DATABASE_URL"] == "mysql://root:root@db:3306/todo_api"
+        db = services["db"]
+        assert db["image"].startswith("mysql:8")
+        assert db["environment"] == {"MYSQL_ROOT_PASSWORD": "root", "MYSQL_DATABASE": "todo_api"}
+        assert "--collation-server=utf8mb4_bin" in db["command"]
+        assert "mysqladmin ping" in db["healthcheck"]["test"][1]
+        assert db["volumes"] == ["db-data:/var/lib/mysql"]
+    if server:
         for service in (app, migrate):
             assert service["depends_on"]["db"] == {"condition": "service_healthy"}
         assert set(compose["volumes"]) == {"db-data"}
@@ -219,6 +229,13 @@ def test_github_workflow(env: jinja2.Environment, database_type: str, manager: s
         assert service["ports"] == ["5432:5432"]
         assert "--health-cmd" in service["options"]
         assert job["env"]["DATABASE_URL"] == "postgresql://postgres:postgres@localhost:5432/todo_api"
+    elif database_type == "MySQL":
+        service = job["services"]["mysql"]
+        assert service["image"].startswith("mysql:8")
+        assert service["ports"] == ["3306:3306"]
+        assert "mysqladmin ping" in service["options"]
+        # 127.0.0.1, not localhost: MySQL's clients take localhost to mean the Unix socket.
+        assert job["env"]["DATABASE_URL"] == "mysql://root:root@127.0.0.1:3306/todo_api"
     else:
         assert "services" not in job
         assert job["env"]["DATABASE_URL"] == "sqlite:///./app.db"

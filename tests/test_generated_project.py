@@ -96,7 +96,7 @@ def test_dockerfile_passes_hadolint(project: Project) -> None:
 def test_compose_file_parses(project: Project) -> None:
     compose = yaml.safe_load((project.path / "compose.yaml").read_text())
     assert "app" in compose["services"]
-    assert ("db" in compose["services"]) == (project.spec["database"]["type"] == "PostgreSQL")
+    assert ("db" in compose["services"]) == (project.spec["database"]["type"] != "SQLite")
 
 
 @pytest.mark.parametrize(

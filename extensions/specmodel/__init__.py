@@ -11,13 +11,14 @@
 * ``options``: the registry of options (questions, spec fields, values and what they go with);
 * ``evolve``: a changed spec against the migrated data model, and the migration between them;
 * ``managers``: the dependency managers (commands, lock files, development tools);
+* ``databases``: the databases (DATABASE_URL in each place, the server compose and CI start);
 * ``extension``: the Jinja extension that gives all of it to copier's templates.
 
 It depends on nothing but the standard library and Jinja, so ``copier copy`` works without the
 CLI installed.
 """
 
-from . import evolve, managers
+from . import databases, evolve, managers
 from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
 from .extension import SpecContextHook, SpecModelExtension, environment
 from .literals import (
@@ -66,6 +67,8 @@ __all__ = [
     "complete",
     "constant",
     "custom_endpoints",
+    "database_errors",
+    "databases",
     "environment",
     "evolve",
     "json_string",
@@ -73,7 +76,6 @@ __all__ = [
     "managers",
     "markdown_text",
     "model_errors",
-    "database_errors",
     "option_errors",
     "pairwise",
     "pascal",
