@@ -23,6 +23,7 @@ import httpx
 import pytest
 from contract.server import serve
 from support import (
+    MYSQL_ADMIN,
     Project,
     as_django,
     as_flask,
@@ -77,6 +78,23 @@ def changed(spec: dict[str, Any]) -> dict[str, Any]:
 # -- the database, seen from outside ------------------------------------------------------------
 
 
+def _mysql_rows(name: str) -> list[str]:
+    """Columns, indexes (by their columns) and foreign keys of a MySQL database, one line each."""
+    ours = f"table_schema = '{name}' AND table_name NOT IN ('alembic_version', 'django_migrations')"
+    query = f"""
+      SELECT 'column', table_name, column_name, column_type, is_nullable
+        FROM information_schema.columns WHERE {ours}
+      UNION ALL
+      SELECT 'index', table_name, non_unique, GROUP_CONCAT(column_name ORDER BY seq_in_index), ''
+        FROM information_schema.statistics WHERE {ours} GROUP BY table_name, index_name, non_unique
+      UNION ALL
+      SELECT 'key', table_name, column_name, referenced_table_name, referenced_column_name
+        FROM information_schema.key_column_usage WHERE {ours} AND referenced_table_name IS NOT NULL
+    """  # noqa: S608 - the name is one create_database made
+    command = ["mariadb", *MYSQL_ADMIN, "--skip-column-names", "--batch", "--execute", query]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
+
+
 def reflect(url: str) -> dict[str, Any]:
     """Tables, columns (type, NULL), indexes (without their names) and keys, in no particular order."""
     if url.startswith("sqlite"):
@@ -95,6 +113,8 @@ def reflect(url: str) -> dict[str, Any]:
                 keys = sorted((k[3], k[2], k[6]) for k in db.execute(f'PRAGMA foreign_key_list("{t}")'))
                 schema[t] = {"columns": columns, "indexes": indexes, "keys": keys}
             return schema
+    if url.startswith("mysql"):
+        return {"rows": sorted(_mysql_rows(url.rsplit("/", 1)[1]))}
     query = """
         SELECT json_build_object(
           'columns', (SELECT json_agg(json_build_array(table_name, column_name, data_type,
@@ -169,6 +189,8 @@ CASES = [
     pytest.param("Django", "SQLite", id="django-sqlite"),
     pytest.param("Django", "PostgreSQL", id="django-postgres"),
     pytest.param("Flask", "PostgreSQL", id="flask-postgres"),
+    pytest.param("FastAPI", "MySQL", id="fastapi-mysql"),
+    pytest.param("Django", "MySQL", id="django-mysql"),
 ]
 
 
