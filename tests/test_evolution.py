@@ -334,6 +334,7 @@ def test_three_updates_in_a_row_with_a_template_upgrade_and_a_hand_written_migra
     [
         pytest.param("FastAPI", "PostgreSQL", id="fastapi-postgres"),
         pytest.param("Django", "SQLite", id="django-sqlite"),
+        pytest.param("Flask", "MySQL", id="flask-mysql"),
     ],
 )
 def test_renamed_model_keeps_its_rows_and_links(
