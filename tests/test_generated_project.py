@@ -111,7 +111,16 @@ def test_compose_file_parses(project: Project) -> None:
         ("all-types", {"async_support": False, "database_async": False}),
         ("blog-fastapi", {"async_support": False, "database_async": False}),
     ],
-    ids=["s01", "s01-sqlite-tasks", "all-types", "flask-all-types", "flask-blog", "sync-s01", "sync-all-types", "sync-blog"],
+    ids=[
+        "s01",
+        "s01-sqlite-tasks",
+        "all-types",
+        "flask-all-types",
+        "flask-blog",
+        "sync-s01",
+        "sync-all-types",
+        "sync-blog",
+    ],
 )
 def test_rendered_code_needs_no_formatting(tmp_path: Path, spec_name: str, answers: dict[str, str]) -> None:
     """The template itself renders ruff-clean code: `copier update` then diffs clean files."""

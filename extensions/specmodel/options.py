@@ -92,6 +92,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
     # The handlers and the database are async together or sync together: async handlers on a
     # blocking session would stall the event loop, and sync handlers cannot await an async one.
+    # (So the FastAPI template reads `database_async` alone to choose its variant.)
     Option(
         "database_async",
         "database.async",
