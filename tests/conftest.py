@@ -34,6 +34,9 @@ RANDOM_SEEDS = default_seeds(4)
 # writes each project's lock; a project's own commands get only its manager (support.manager_path).
 os.environ["PATH"] = os.pathsep.join([str(TOOLS / "bin-poetry"), str(TOOLS / "bin-pipenv"), os.environ.get("PATH", "")])
 
+# FastAPI with plain `def` handlers and a sync SQLAlchemy session.
+SYNC = {"backend_architecture__async_support": False, "database__async": False}
+
 # The generated projects every slow test shares: how to get each one's spec.
 PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "s01-sqlite": lambda: load_spec("s01-todo", database__type="SQLite"),
@@ -42,6 +45,9 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL"),
     "random-1": lambda: random_spec(RANDOM_SEEDS[0], "SQLite"),
     "random-2": lambda: random_spec(RANDOM_SEEDS[1], "PostgreSQL"),
+    "fastapi-sync-sqlite": lambda: load_spec("s01-todo", database__type="SQLite", **SYNC),
+    "fastapi-sync-blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL", **SYNC),
+    "fastapi-sync-mysql": lambda: load_spec("s01-todo", database__type="MySQL", **SYNC),
     "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite")),
     "flask-blog-postgres": lambda: as_flask(load_spec("blog-fastapi", database__type="PostgreSQL")),
     "flask-random": lambda: as_flask(random_spec(RANDOM_SEEDS[2], "SQLite")),

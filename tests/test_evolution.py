@@ -21,6 +21,7 @@ from typing import Any
 import copier
 import httpx
 import pytest
+from conftest import SYNC
 from contract.server import serve
 from support import (
     MYSQL_ADMIN,
@@ -42,6 +43,8 @@ PASSWORD = "correct horse battery staple 42"
 
 
 def spec_for(framework: str, database: str) -> dict[str, Any]:
+    if framework == "FastAPI sync":
+        return load_spec("s01-todo", database__type=database, **SYNC)
     spec = load_spec("s01-todo", database__type=database)
     return {"FastAPI": spec, "Flask": as_flask(spec), "Django": as_django(spec)}[framework]
 
@@ -186,6 +189,7 @@ def migration_files(project: Path) -> dict[str, bytes]:
 CASES = [
     pytest.param("FastAPI", "SQLite", id="fastapi-sqlite"),
     pytest.param("FastAPI", "PostgreSQL", id="fastapi-postgres"),
+    pytest.param("FastAPI sync", "SQLite", id="fastapi-sync-sqlite"),
     pytest.param("Django", "SQLite", id="django-sqlite"),
     pytest.param("Django", "PostgreSQL", id="django-postgres"),
     pytest.param("Flask", "PostgreSQL", id="flask-postgres"),

@@ -107,8 +107,35 @@ def test_compose_file_parses(project: Project) -> None:
         ("all-types", {}),
         ("all-types", {"framework": "Flask", "async_support": False, "database_async": False}),
         ("blog-fastapi", {"framework": "Flask", "async_support": False, "database_async": False}),
+        ("s01-todo", {"async_support": False, "database_async": False}),
+        ("all-types", {"async_support": False, "database_async": False}),
+        ("blog-fastapi", {"async_support": False, "database_async": False}),
+        ("all-types", {"database_type": "MySQL"}),
+        ("all-types", {"database_type": "MySQL", "async_support": False, "database_async": False}),
+        (
+            "all-types",
+            {
+                "database_type": "MySQL",
+                "framework": "Django",
+                "database_orm": "Django ORM",
+                "async_support": False,
+                "database_async": False,
+            },
+        ),
     ],
-    ids=["s01", "s01-sqlite-tasks", "all-types", "flask-all-types", "flask-blog"],
+    ids=[
+        "s01",
+        "s01-sqlite-tasks",
+        "all-types",
+        "flask-all-types",
+        "flask-blog",
+        "sync-s01",
+        "sync-all-types",
+        "sync-blog",
+        "mysql-all-types",
+        "sync-mysql-all-types",
+        "django-mysql-all-types",
+    ],
 )
 def test_rendered_code_needs_no_formatting(tmp_path: Path, spec_name: str, answers: dict[str, str]) -> None:
     """The template itself renders ruff-clean code: `copier update` then diffs clean files."""

@@ -18,7 +18,8 @@ from python_specialist.validation import spec_errors
 
 BAD_ANSWERS = {
     "async Flask": {"framework": "Flask", "async_support": True},
-    "sync FastAPI": {"framework": "FastAPI", "async_support": False},
+    "async FastAPI on a sync database": {"framework": "FastAPI", "async_support": True, "database_async": False},
+    "sync FastAPI on an async database": {"framework": "FastAPI", "async_support": False, "database_async": True},
     "Django ORM with FastAPI": {"framework": "FastAPI", "database_orm": "Django ORM"},
     "SQLAlchemy with Django": {"framework": "Django", "database_orm": "SQLAlchemy"},
     "BackgroundTasks with Flask": {"framework": "Flask", "background_tasks_library": "FastAPI BackgroundTasks"},

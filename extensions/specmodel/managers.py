@@ -80,7 +80,7 @@ MANAGERS = {
 # The development tools of every generated project, then each framework's own.
 DEV_COMMON = ("mypy>=1.13", "pre-commit>=4.0", "pytest>=8.3", "pytest-cov>=6.0", "ruff>=0.8")
 DEV_BY_FRAMEWORK = {
-    "FastAPI": ("httpx>=0.28", "pytest-asyncio>=0.25"),
+    "FastAPI": ("httpx>=0.28",),
     "Flask": (),
     "Django": (
         "django-stubs[compatible-mypy]>=5.2",
@@ -89,6 +89,7 @@ DEV_BY_FRAMEWORK = {
         "pytest-django>=4.9",
     ),
 }
+DEV_ASYNC = ("pytest-asyncio>=0.25",)  # an async project's tests run on an event loop
 DEV_BY_MANAGER = {"pip": ("pip-tools>=7.5",)}  # `make lock` of a pip project runs pip-compile
 
 
@@ -96,9 +97,10 @@ def manager(name: str) -> Manager:
     return MANAGERS[name]
 
 
-def dev_dependencies(framework: str, manager_name: str) -> list[str]:
+def dev_dependencies(framework: str, manager_name: str, is_async: bool = False) -> list[str]:
     """The development tools of a project, sorted by name."""
-    found = DEV_COMMON + DEV_BY_FRAMEWORK[framework] + DEV_BY_MANAGER.get(manager_name, ())
+    found = DEV_COMMON + DEV_BY_FRAMEWORK[framework] + (DEV_ASYNC if is_async else ())
+    found += DEV_BY_MANAGER.get(manager_name, ())
     return sorted(found, key=lambda r: _REQUIREMENT.match(r).group("name").lower())  # type: ignore[union-attr]
 
 

@@ -65,7 +65,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "async_support",
         "backend_architecture.async_support",
-        (Value(True, not_yet_with={"framework": ("Flask", "Django")}), Value(False, not_yet_with=FASTAPI_ONLY)),
+        (Value(True, not_yet_with={"framework": ("Flask", "Django")}), Value(False)),
     ),
     Option("project_structure", "backend_architecture.project_structure"),
     Option(
@@ -90,10 +90,16 @@ OPTIONS: tuple[Option, ...] = (
             Value("Django ORM", works_with={"framework": ("Django",)}),
         ),
     ),
+    # The handlers and the database are async together or sync together: async handlers on a
+    # blocking session would stall the event loop, and sync handlers cannot await an async one.
+    # (So the FastAPI template reads `database_async` alone to choose its variant.)
     Option(
         "database_async",
         "database.async",
-        (Value(True, not_yet_with={"framework": ("Flask", "Django")}), Value(False, not_yet_with=FASTAPI_ONLY)),
+        (
+            Value(True, works_with={"async_support": (True,)}, not_yet_with={"framework": ("Flask", "Django")}),
+            Value(False, works_with={"async_support": (False,)}),
+        ),
     ),
     Option("models", "database.models"),
     Option(
