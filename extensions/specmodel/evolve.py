@@ -331,16 +331,19 @@ def _model_changes(
     old_rel = {rel.name: rel for rel in old.relations}
     new_rel = {rel.name: rel for rel in new.relations}
     for j, rel in enumerate(new.relations):
-        before = old_rel.get(rel.name)
-        if before is not None and (before.kind, renames.get(before.target, before.target)) == (rel.kind, rel.target):
-            if (before.required, before.on_delete) != (rel.required, rel.on_delete):
+        earlier = old_rel.get(rel.name)
+        if earlier is not None and (earlier.kind, renames.get(earlier.target, earlier.target)) == (
+            rel.kind,
+            rel.target,
+        ):
+            if (earlier.required, earlier.on_delete) != (rel.required, rel.on_delete):
                 errors.append(
                     f"{_where(models, new.name, 'relationships', j)}: changing 'required' or 'on_delete' of an "
                     "existing relationship is not supported yet; add one with a new name and drop this one"
                 )
             continue
-        if before is not None:
-            drops.append(Change("drop_relation", new.name, old=before, loses_data=True, needs=["drops the links"]))
+        if earlier is not None:
+            drops.append(Change("drop_relation", new.name, old=earlier, loses_data=True, needs=["drops the links"]))
         if not rel.many and not rel.nullable:
             errors.append(
                 f"{_where(models, new.name, 'relationships', j)}: a required many_to_one cannot be added to the "
