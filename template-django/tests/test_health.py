@@ -5,7 +5,7 @@ from django.db import OperationalError, connection
 from django.db.migrations.recorder import MigrationRecorder
 from pytest_django import DjangoAssertNumQueries
 
-from .conftest import Client
+from .conftest import API, Account, Client
 
 
 def test_health_touches_nothing(
@@ -31,6 +31,19 @@ def test_ready_is_503_when_the_database_is_unreachable(client: Client) -> None:
         response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "error"}
+
+
+def test_a_route_is_503_with_retry_after_when_the_database_is_unreachable(
+    client: Client, account: Account
+) -> None:
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("unreachable"),
+    ):
+        response = client.get(f"{API}/users/me", headers=account.headers)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.json() == {"detail": "The database is unavailable; try again shortly"}
 
 
 def test_ready_is_503_while_a_migration_is_not_applied(client: Client) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -39,6 +39,7 @@ from .fields import StrictIntegerField
 from .hash_slots import HashingBusyError
 
 logger = logging.getLogger(__name__)
+DATABASE_RETRY_AFTER = 5  # seconds, when the database does not answer
 
 BEARER_CHALLENGE = "Bearer"
 DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET = 20, 100, 2**31 - 1
@@ -115,6 +116,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, HashingBusyError):
         headers = {"Retry-After": str(exc.retry_after)}
         return Response({"detail": str(exc)}, status=503, headers=headers)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database could not be reached or cut the connection: the client may retry.
+        logger.warning("database unavailable: %s", exc)
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+        unavailable = {"detail": "The database is unavailable; try again shortly"}
+        return Response(unavailable, status=503, headers=headers)
     if isinstance(exc, ProtectedError):
         exc = Conflict("Still referred to by other objects; delete those first.")
     elif isinstance(exc, IntegrityError):

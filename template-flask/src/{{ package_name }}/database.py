@@ -1,11 +1,13 @@
 """The engine and the request's session: `db.session` is opened on first use in an application
 context and closed when that context ends (whatever was not committed is rolled back)."""
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .core.config import Settings
@@ -77,4 +79,7 @@ class Database:
     def _close_session(_exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            # A connection the database cut cannot be given back cleanly (the pool drops it);
+            # the request has had its answer.
+            with suppress(DBAPIError):
+                session.close()
