@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 PACKAGE = "todo_api"  # package_name of the spec's "Todo API"
 README_TEMPLATE = Path("template-fastapi/README.md.jinja")
-CONFIG_TEMPLATE = Path("template-fastapi/src/{{ package_name }}/core/config.py.jinja")
+CONFIG_TEMPLATE = Path("partials/core/config.py.jinja")  # the Settings of FastAPI and Flask
 THROTTLE = Path(f"src/{PACKAGE}/core/throttle.py")
 CONFIG = Path(f"src/{PACKAGE}/core/config.py")
 
