@@ -37,6 +37,15 @@ class RefreshRequest(RequestModel):
     refresh_token: Annotated[str, Field(min_length=1, max_length=2048)]
 
 
+class PasswordResetRequest(RequestModel):
+    email: EmailStr
+
+
+class PasswordResetConfirm(RequestModel):
+    token: Annotated[str, Field(min_length=1, max_length=1024)]
+    new_password: Password
+
+
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str

@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from flask_cors import CORS
 
 from .core.config import Settings
+from .core.email import Mailer
 from .core.security import Passwords, Tokens
 from .core.throttle import FailureCounter, LoginThrottle
 from .database import Database
@@ -16,10 +17,11 @@ class _SecurityState:
     passwords: Passwords
     tokens: Tokens
     login_throttle: LoginThrottle
+    mailer: Mailer
 
 
 class Security:
-    """Password hashing, JWTs and the failed-login throttle of the application."""
+    """Password hashing, JWTs, the failed-login throttle and the mail of the application."""
 
     def init_app(self, app: Flask, settings: Settings) -> None:
         app.extensions["security"] = _SecurityState(
@@ -31,6 +33,7 @@ class Security:
                     settings.login_address_max_failures, settings.login_address_window_seconds
                 ),
             ),
+            mailer=Mailer(settings.email_url, settings.email_from),
         )
 
     @property
@@ -44,6 +47,10 @@ class Security:
     @property
     def login_throttle(self) -> LoginThrottle:
         return self._state().login_throttle
+
+    @property
+    def mailer(self) -> Mailer:
+        return self._state().mailer
 
     @staticmethod
     def _state() -> _SecurityState:

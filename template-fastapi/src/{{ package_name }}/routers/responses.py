@@ -6,6 +6,9 @@ from ..schemas.common import Message, ValidationErrorBody
 
 Responses = dict[int | str, dict[str, Any]]
 
+BAD_RESET_TOKEN: Responses = {
+    400: {"model": Message, "description": "Invalid, expired or used password reset token"}
+}
 UNAUTHORIZED: Responses = {401: {"model": Message, "description": "Missing or invalid token"}}
 NOT_FOUND: Responses = {404: {"model": Message, "description": "Not found"}}
 CONFLICT: Responses = {409: {"model": Message, "description": "A unique field is taken"}}

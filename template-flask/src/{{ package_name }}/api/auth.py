@@ -1,21 +1,34 @@
-"""Registration, login (OAuth2 password grant), token refresh and the caller's own account."""
+"""Registration, login (OAuth2 password grant), token refresh, password reset and the caller's
+own account."""
 
 import json
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from pydantic import ValidationError
 
+from ..core.config import Settings
 from ..core.errors import (
     AuthenticationError,
     RequestValidationError,
     TooManyRequestsError,
+    message,
     validation_error,
 )
 from ..core.security import InvalidTokenError
 from ..extensions import security
-from ..schemas.auth import RefreshRequest, TokenPair, TokenRequest, UserCreate, UserResponse
-from .deps import accounts, caller_address, current_user
+from ..schemas.auth import (
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    TokenPair,
+    TokenRequest,
+    UserCreate,
+    UserResponse,
+)
+from ..schemas.common import Message
+from ..services import emails
+from .deps import accounts, caller_address, current_user, outbox
 from .openapi import FORM, body, operation, respond
 
 auth = Blueprint("auth", __name__, url_prefix="/auth")
@@ -40,8 +53,9 @@ def token_request() -> TokenRequest:
 @auth.post("/register")
 @operation(tags=["auth"], body=UserCreate, response=UserResponse, status=201, errors=[409])
 def register() -> Response:
-    """Create an account."""
+    """Create an account; a welcome mail goes out after it."""
     user = accounts().register(body(UserCreate))
+    outbox().send(emails.welcome(user.email, user.full_name))
     return respond(UserResponse.model_validate(user), 201)
 
 
@@ -75,6 +89,33 @@ def refresh() -> Response:
         return respond(accounts().refresh(data.refresh_token))
     except InvalidTokenError as exc:
         raise AuthenticationError("Invalid or expired refresh token") from exc
+
+
+@auth.post("/password-reset")
+@operation(tags=["auth"], body=PasswordResetRequest, response=Message, status=202)
+def request_password_reset() -> Response:
+    """Mail a single-use reset token to the account, if there is one: the answer is the same
+    either way, so that it tells nobody which emails have accounts."""
+    data = body(PasswordResetRequest)
+    found = accounts().password_reset_token(data.email)
+    if found is not None:
+        user, token = found
+        settings: Settings = current_app.config["SETTINGS"]
+        outbox().send(emails.password_reset(user.email, token, settings.password_reset_minutes))
+    detail = "If the account exists, a password reset mail is on its way"
+    return respond(Message(detail=detail), 202)
+
+
+@auth.post("/password-reset/confirm")
+@operation(tags=["auth"], body=PasswordResetConfirm, status=204, errors=[400])
+def confirm_password_reset() -> Response:
+    """Set a new password with the token of the reset mail; every refresh token is revoked."""
+    data = body(PasswordResetConfirm)
+    try:
+        accounts().reset_password(data.token, data.new_password)
+    except InvalidTokenError:
+        return message(400, "Invalid or expired password reset token")
+    return Response(status=204)
 
 
 @users.get("/me")

@@ -1,4 +1,5 @@
-"""What the views need from the request: the account service, the caller and its address."""
+"""What the views need from the request: the account service, the outbox, the caller and its
+address."""
 
 from flask import current_app, request
 
@@ -9,10 +10,15 @@ from ..core.security import InvalidTokenError
 from ..extensions import db, security
 from ..models.user import User
 from ..services.accounts import AccountService
+from ..services.tasks import Outbox
 
 
 def accounts() -> AccountService:
     return AccountService(db.session, security.passwords, security.tokens)
+
+
+def outbox() -> Outbox:
+    return Outbox(security.mailer)
 
 
 def caller_address() -> str:

@@ -29,6 +29,7 @@ IntFilter = Annotated[int | None, Field(ge=-(2**31), le=MAX_ID)]
 FORM = "application/x-www-form-urlencoded"
 BEARER = "OAuth2PasswordBearer"
 ERRORS = {
+    400: "Invalid, expired or used password reset token",
     401: "Missing or invalid token",
     404: "Not found",
     409: "A unique field is taken, or the object is still referred to",
