@@ -10,7 +10,7 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 
-from . import databases, django, evolve, imports, layout, literals, managers
+from . import brokers, databases, django, evolve, imports, layout, literals, managers
 from .endpoints import custom_endpoints, public_operations, request_sample
 from .model import resources
 from .naming import constant, kebab, pascal, plural, snake
@@ -96,13 +96,16 @@ class SpecContextHook(ContextHook):
     """The values every template derives from the answers, computed once per set of answers
     and put into each render's context: ``auth_enabled``, ``res`` (the normalised models, in
     migration order), ``custom`` (the endpoints that are not CRUD operations), ``mgr``
-    (the dependency manager's commands and files) and ``db`` (the database's URLs and server)."""
+    (the dependency manager's commands and files), ``db`` (the database's URLs and server) and
+    ``broker`` (the task queue's broker, when there is one)."""
 
     def hook(self, context: dict[str, Any]) -> None:
         if context.get("dependency_manager") in managers.MANAGERS:
             context["mgr"] = managers.MANAGERS[context["dependency_manager"]]
         if context.get("database_type") in databases.DATABASES:
             context["db"] = databases.DATABASES[context["database_type"]]
+        if context.get("background_tasks_broker") in brokers.BROKERS:
+            context["broker"] = brokers.BROKERS[context["background_tasks_broker"]]
         questions = ("models", "auth_method", "api_endpoints", "api_prefix", "database_type")
         if not set(questions) <= context.keys():
             return  # a question's default or validator, before the data model is answered

@@ -91,16 +91,17 @@ DEV_BY_FRAMEWORK = {
 }
 DEV_ASYNC = ("pytest-asyncio>=0.25",)  # an async project's tests run on an event loop
 DEV_BY_MANAGER = {"pip": ("pip-tools>=7.5",)}  # `make lock` of a pip project runs pip-compile
+DEV_BY_TASK_LIBRARY = {"Celery": ("celery-types>=0.26",)}  # Celery ships no type hints
 
 
 def manager(name: str) -> Manager:
     return MANAGERS[name]
 
 
-def dev_dependencies(framework: str, manager_name: str, is_async: bool = False) -> list[str]:
+def dev_dependencies(framework: str, manager_name: str, is_async: bool = False, task_library: str = "none") -> list[str]:
     """The development tools of a project, sorted by name."""
     found = DEV_COMMON + DEV_BY_FRAMEWORK[framework] + (DEV_ASYNC if is_async else ())
-    found += DEV_BY_MANAGER.get(manager_name, ())
+    found += DEV_BY_MANAGER.get(manager_name, ()) + DEV_BY_TASK_LIBRARY.get(task_library, ())
     return sorted(found, key=lambda r: _REQUIREMENT.match(r).group("name").lower())  # type: ignore[union-attr]
 
 

@@ -121,15 +121,23 @@ OPTIONS: tuple[Option, ...] = (
         (
             Value("none"),
             Value("FastAPI BackgroundTasks", works_with=FASTAPI_ONLY),
-            Value("Celery", offered=False, works_with={"background_tasks_broker": ("Redis", "RabbitMQ")}),
-            Value("ARQ", offered=False, works_with={**FASTAPI_ONLY, "background_tasks_broker": ("Redis",)}),
+            Value("Celery", works_with={"background_tasks_broker": ("Redis", "RabbitMQ")}),
+            # ARQ's tasks are coroutines: they use the async database session.
+            Value(
+                "ARQ",
+                works_with={**FASTAPI_ONLY, "database_async": (True,), "background_tasks_broker": ("Redis",)},
+            ),
         ),
         default="none",
     ),
     Option(
         "background_tasks_broker",
         "background_tasks.broker",
-        (Value(None), Value("Redis", offered=False), Value("RabbitMQ", offered=False)),
+        (
+            Value(None, works_with={"background_tasks_library": ("none", "FastAPI BackgroundTasks")}),
+            Value("Redis", works_with={"background_tasks_library": ("Celery", "ARQ")}),
+            Value("RabbitMQ", works_with={"background_tasks_library": ("Celery",)}),
+        ),
         default=None,
     ),
     Option("api_docs", "api_docs", (Value("OpenAPI (auto-generated)"),), default="OpenAPI (auto-generated)"),
