@@ -16,6 +16,7 @@ from .spec import Contract, Model, Relation
 USER_KEYS = {"id", "email", "full_name", "is_active", "created_at"}
 PASSWORD = "correct horse battery staple"
 MISSING_ID = 2_000_000_000  # an integer id no test creates
+MAIL_FROM = "contract-suite@example.com"  # the live app's EMAIL_FROM (conftest)
 
 
 @dataclass
@@ -139,6 +140,13 @@ class Api:
 
     def refresh(self, refresh_token: str) -> httpx.Response:
         return self.http.post(f"{self.prefix}/auth/refresh", json={"refresh_token": refresh_token})
+
+    def password_reset(self, email: str) -> httpx.Response:
+        return self.http.post(f"{self.prefix}/auth/password-reset", json={"email": email})
+
+    def password_reset_confirm(self, token: str, new_password: str) -> httpx.Response:
+        body = {"token": token, "new_password": new_password}
+        return self.http.post(f"{self.prefix}/auth/password-reset/confirm", json=body)
 
     def me(self, headers: dict[str, str] | None = None) -> httpx.Response:
         return self.http.get(f"{self.prefix}/users/me", headers=headers)

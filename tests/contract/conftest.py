@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from smtp_sink import SmtpSink
 from support import Project, build_project, drop_database
 
-from .client import Api, User
+from .client import MAIL_FROM, Api, User
 from .server import serve
 from .spec import Contract
 
@@ -28,10 +29,19 @@ if CONTRACT_SPEC:
 
 
 @pytest.fixture(scope="session")
-def live_app(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of the project, migrated and served by `make run` on a free port."""
+def smtp_sink() -> Iterator[SmtpSink]:
+    """The SMTP server (plain, no TLS, no auth) the live app sends its mail to, for this session."""
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def live_app(project: Project, smtp_sink: SmtpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of the project, migrated and served by `make run` on a free port, sending its
+    mail to ``smtp_sink``."""
     project.make("migrate")
-    with serve(project, tmp_path_factory.mktemp("live-app") / "server.log") as base_url:
+    log = tmp_path_factory.mktemp("live-app") / "server.log"
+    with serve(project, log, EMAIL_URL=smtp_sink.url, EMAIL_FROM=MAIL_FROM) as base_url:
         yield base_url
 
 
