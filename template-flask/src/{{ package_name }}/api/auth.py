@@ -101,7 +101,8 @@ def request_password_reset() -> Response:
     if found is not None:
         user, token = found
         settings: Settings = current_app.config["SETTINGS"]
-        outbox().send(emails.password_reset(user.email, token, settings.password_reset_minutes))
+        mail = emails.password_reset(user.email, token, settings.password_reset_minutes)
+        outbox().send(mail)
     detail = "If the account exists, a password reset mail is on its way"
     return respond(Message(detail=detail), 202)
 
