@@ -74,8 +74,9 @@ def test_development_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert runpy.run_module("config.settings.local")["DEBUG"] is True
 
 
-def test_production_settings_pass_the_deploy_checks() -> None:
-    result = manage(
+def deploy_check(**env: str) -> subprocess.CompletedProcess[str]:
+    """`check --deploy` of the production settings of production.env.example, `env` on top."""
+    return manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -83,8 +84,19 @@ def test_production_settings_pass_the_deploy_checks() -> None:
         ENVIRONMENT="production",
         ENV_FILE=str(ROOT / "production.env.example"),
         SECRET_KEY=REAL_SECRET,
+        **env,
     )
+
+
+def test_production_settings_pass_the_deploy_checks() -> None:
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_checks_warn_when_no_mail_is_sent() -> None:
+    result = deploy_check(EMAIL_URL="console://")
+    assert result.returncode != 0
+    assert "core.W001" in result.stdout + result.stderr
 
 
 def test_gunicorn_listens_on_host_and_port(monkeypatch: pytest.MonkeyPatch) -> None:
