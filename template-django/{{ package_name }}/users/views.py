@@ -37,6 +37,7 @@ RESET_REFUSED = "Invalid or expired password reset token"
 
 
 def send_later(user: User, mail: Mail) -> None:
+    """Hand the mail to the background; the request does not wait for the mail server."""
     tasks.send_mail_later(user.email, mail.subject, mail.body)
 
 
@@ -61,9 +62,9 @@ class RegisterView(APIView):
                 user = User.objects.create_user(
                     email, data["password"], full_name=data["full_name"]
                 )
+                transaction.on_commit(lambda: send_later(user, welcome_mail(user)))
         except IntegrityError as exc:  # registered concurrently
             raise Conflict(TAKEN) from exc
-        transaction.on_commit(lambda: send_later(user, welcome_mail(user)))
         return Response(UserResponseSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
