@@ -1,6 +1,7 @@
 """Settings by environment, the production checks, and the server's configuration."""
 
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -74,8 +75,20 @@ def test_development_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert runpy.run_module("config.settings.local")["DEBUG"] is True
 
 
-def test_production_settings_pass_the_deploy_checks() -> None:
-    result = manage(
+def production_example(name: str) -> str:
+    """The value of `name` in production.env.example."""
+    found = re.search(rf"^{name}=(.*)$", (ROOT / "production.env.example").read_text(), re.M)
+    assert found, name
+    return found.group(1)
+
+
+def deploy_check(**env: str) -> subprocess.CompletedProcess[str]:
+    """`check --deploy` of the production settings of production.env.example, `env` on top.
+
+    This process has read `.env` into the environment it passes on, and the environment wins
+    over ENV_FILE: the mail server of production.env.example is passed explicitly.
+    """
+    return manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -83,8 +96,19 @@ def test_production_settings_pass_the_deploy_checks() -> None:
         ENVIRONMENT="production",
         ENV_FILE=str(ROOT / "production.env.example"),
         SECRET_KEY=REAL_SECRET,
+        **({"EMAIL_URL": production_example("EMAIL_URL")} | env),
     )
+
+
+def test_production_settings_pass_the_deploy_checks() -> None:
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_checks_warn_when_no_mail_is_sent() -> None:
+    result = deploy_check(EMAIL_URL="console://")
+    assert result.returncode != 0
+    assert "core.W001" in result.stdout + result.stderr
 
 
 def test_gunicorn_listens_on_host_and_port(monkeypatch: pytest.MonkeyPatch) -> None:

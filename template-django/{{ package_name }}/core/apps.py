@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from .email import check_mail_is_sent
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +10,6 @@ class CoreConfig(AppConfig):
     name = f"{__package__}"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        checks.register(check_mail_is_sent, checks.Tags.security, deploy=True)

@@ -48,6 +48,14 @@ DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET = 20, 100, 2**31 - 1
 # --- Errors ------------------------------------------------------------------------------------
 
 
+class BadRequest(exceptions.APIException):
+    """A request the API understood but cannot act on (DRF's ParseError is a 422 here)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Bad request."
+    default_code = "bad_request"
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Conflicts with an existing object (a unique field is taken)."

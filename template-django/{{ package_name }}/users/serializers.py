@@ -30,6 +30,15 @@ class RefreshRequestSerializer(serializers.Serializer[Any]):
     refresh_token = StrictCharField(min_length=1, max_length=2048)
 
 
+class PasswordResetRequestSerializer(serializers.Serializer[Any]):
+    email = StrictEmailField(max_length=320)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer[Any]):
+    token = StrictCharField(max_length=1024, help_text="The token of the password reset mail")
+    new_password = StrictCharField(min_length=8, max_length=128, write_only=True)
+
+
 class TokenPairSerializer(serializers.Serializer[Any]):
     access_token = serializers.CharField()
     refresh_token = serializers.CharField()

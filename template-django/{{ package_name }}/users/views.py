@@ -1,4 +1,5 @@
-"""Registration, login (OAuth2 password grant, form or JSON), token refresh and the caller."""
+"""Registration, login (OAuth2 password grant, form or JSON), token refresh, password reset and
+the caller."""
 
 from typing import Any
 
@@ -13,10 +14,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..core.client_address import client_address
-from ..core.contract import Conflict, Unauthorized, responses
+from ..core.contract import BadRequest, Conflict, MessageSerializer, Unauthorized, responses
 from ..core.parsers import JSONParser
+from . import password_reset, tasks
+from .emails import Mail, password_reset_mail, welcome_mail
 from .models import User
 from .serializers import (
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
     RefreshRequestSerializer,
     TokenPairSerializer,
     TokenRequestSerializer,
@@ -27,6 +32,13 @@ from .throttling import LoginThrottle
 from .tokens import InvalidRefreshTokenError, issue_pair, rotate
 
 TAKEN = "A user with this email already exists"
+RESET_REQUESTED = "If the account exists, a password reset mail is on its way"
+RESET_REFUSED = "Invalid or expired password reset token"
+
+
+def send_later(user: User, mail: Mail) -> None:
+    """Hand the mail to the background; the request does not wait for the mail server."""
+    tasks.send_mail_later(user.email, mail.subject, mail.body)
 
 
 class RegisterView(APIView):
@@ -50,6 +62,7 @@ class RegisterView(APIView):
                 user = User.objects.create_user(
                     email, data["password"], full_name=data["full_name"]
                 )
+                transaction.on_commit(lambda: send_later(user, welcome_mail(user)))
         except IntegrityError as exc:  # registered concurrently
             raise Conflict(TAKEN) from exc
         return Response(UserResponseSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -108,6 +121,51 @@ class RefreshView(APIView):
             return Response(rotate(serializer.validated_data["refresh_token"]))
         except InvalidRefreshTokenError as exc:
             raise Unauthorized("Invalid or expired refresh token") from exc
+
+
+class PasswordResetView(APIView):
+    """Mail a password reset token to the account of the email, if there is an active one. The
+    answer is the same either way, so that it does not tell which emails have an account."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        tags=["auth"],
+        request=PasswordResetRequestSerializer,
+        responses=responses({202: MessageSerializer}, 422),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"].lower()
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is not None:
+            send_later(user, password_reset_mail(user, password_reset.make_token(user)))
+        return Response({"detail": RESET_REQUESTED}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    """Set a new password with the token of a password reset mail; every refresh token of the
+    user is revoked (its access tokens live out their few minutes)."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        tags=["auth"],
+        request=PasswordResetConfirmSerializer,
+        responses=responses({204: None}, 400, 422),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = serializer.validated_data
+        try:
+            password_reset.reset_password(data["token"], data["new_password"])
+        except password_reset.InvalidResetTokenError as exc:
+            raise BadRequest(RESET_REFUSED) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
