@@ -36,20 +36,28 @@ os.environ["PATH"] = os.pathsep.join([str(TOOLS / "bin-poetry"), str(TOOLS / "bi
 
 # FastAPI with plain `def` handlers and a sync SQLAlchemy session.
 SYNC = {"backend_architecture__async_support": False, "database__async": False}
+ARQ = {"background_tasks__library": "ARQ", "background_tasks__broker": "Redis"}
+
+
+def celery(broker: str) -> dict[str, Any]:
+    return {"background_tasks__library": "Celery", "background_tasks__broker": broker}
+
 
 # The generated projects every slow test shares: how to get each one's spec.
 PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "s01-sqlite": lambda: load_spec("s01-todo", database__type="SQLite"),
     "s01-postgres": lambda: load_spec("s01-todo", database__type="PostgreSQL"),
     "all-types": lambda: load_spec("all-types"),
-    "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL"),
+    "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL", **ARQ),
     "random-1": lambda: random_spec(RANDOM_SEEDS[0], "SQLite"),
     "random-2": lambda: random_spec(RANDOM_SEEDS[1], "PostgreSQL"),
     "fastapi-sync-sqlite": lambda: load_spec("s01-todo", database__type="SQLite", **SYNC),
-    "fastapi-sync-blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL", **SYNC),
+    "fastapi-sync-blog-postgres": lambda: load_spec(
+        "blog-fastapi", database__type="PostgreSQL", **SYNC, **celery("RabbitMQ")
+    ),
     "fastapi-sync-mysql": lambda: load_spec("s01-todo", database__type="MySQL", **SYNC),
     "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite")),
-    "flask-blog-postgres": lambda: as_flask(load_spec("blog-fastapi", database__type="PostgreSQL")),
+    "flask-blog-postgres": lambda: as_flask(load_spec("blog-fastapi", database__type="PostgreSQL", **celery("Redis"))),
     "flask-random": lambda: as_flask(random_spec(RANDOM_SEEDS[2], "SQLite")),
     "django-s01-sqlite": lambda: as_django(load_spec("s01-todo", database__type="SQLite")),
     "django-blog-postgres": lambda: load_spec("blog"),
@@ -114,6 +122,7 @@ def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
     yield get
     for project in built.values():
         drop_database(project.database_url)
+        project.drop_queue()
 
 
 @pytest.fixture(scope="session", params=sorted(PROJECTS))

@@ -221,6 +221,27 @@ class Project:
     def make(self, target: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return self.run("make", target, env=env)
 
+    def drop_queue(self, queue: str | None = None) -> None:
+        """Delete a queue of the project (its own ``TASK_QUEUE`` by default) from the broker,
+        with the project's own client library."""
+        tasks = self.spec.get("background_tasks", {})
+        if "TASK_QUEUE" not in self.env:
+            return
+        url = SPEC_MODEL.brokers.BROKERS[tasks["broker"]].local_url()
+        script = DROP_QUEUE[tasks["library"]]
+        env = {"BROKER_URL": url, "TASK_QUEUE": queue or self.env["TASK_QUEUE"]}
+        self.tool("python", "-c", script, check=False, env=env)
+
+
+DROP_QUEUE = {
+    "Celery": (
+        "import os; from kombu import Connection\n"
+        "with Connection(os.environ['BROKER_URL']) as broker:\n"
+        "    broker.default_channel.queue_delete(os.environ['TASK_QUEUE'])"
+    ),
+    "ARQ": "import os, redis; redis.Redis.from_url(os.environ['BROKER_URL']).delete(os.environ['TASK_QUEUE'])",
+}
+
 
 def build_project(spec: dict[str, Any], dest: Path) -> Project:
     """Generate, install (``make install``) and point the project at a fresh database."""
@@ -229,5 +250,8 @@ def build_project(spec: dict[str, Any], dest: Path) -> Project:
     generate(spec, dest)
     url = create_database(spec.get("database", {}).get("type", "SQLite"), dest / "app.db")
     project = Project(path=dest, spec=spec, database_url=url)
+    if spec.get("background_tasks", {}).get("library") in ("Celery", "ARQ"):
+        # Its own queue on the shared broker: projects tested side by side take only their tasks.
+        project.env["TASK_QUEUE"] = f"tpl-{dest.name}-{uuid.uuid4().hex[:8]}"
     project.make("install")
     return project

@@ -12,13 +12,14 @@
 * ``evolve``: a changed spec against the migrated data model, and the migration between them;
 * ``managers``: the dependency managers (commands, lock files, development tools);
 * ``databases``: the databases (DATABASE_URL in each place, the server compose and CI start);
+* ``brokers``: the brokers of a task queue (BROKER_URL in each place, the server compose starts);
 * ``extension``: the Jinja extension that gives all of it to copier's templates.
 
 It depends on nothing but the standard library and Jinja, so ``copier copy`` works without the
 CLI installed.
 """
 
-from . import databases, evolve, managers
+from . import brokers, databases, evolve, managers
 from .endpoints import CRUD_OPERATIONS, Endpoint, custom_endpoints, public_operations, request_sample
 from .extension import SpecContextHook, SpecModelExtension, environment
 from .literals import (
@@ -68,6 +69,7 @@ __all__ = [
     "constant",
     "custom_endpoints",
     "database_errors",
+    "brokers",
     "databases",
     "environment",
     "evolve",

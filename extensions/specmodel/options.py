@@ -121,7 +121,11 @@ OPTIONS: tuple[Option, ...] = (
         (
             Value("none"),
             Value("FastAPI BackgroundTasks", works_with=FASTAPI_ONLY),
-            Value("Celery", works_with={"background_tasks_broker": ("Redis", "RabbitMQ")}),
+            Value(
+                "Celery",
+                works_with={"background_tasks_broker": ("Redis", "RabbitMQ")},
+                not_yet_with={"framework": ("Django",)},
+            ),
             # ARQ's tasks are coroutines: they use the async database session.
             Value(
                 "ARQ",

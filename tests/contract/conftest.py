@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from smtp_sink import SmtpSink
 from support import Project, build_project, drop_database
 
 from .client import MAIL_FROM, Api, User
-from .server import serve
+from .server import WORKER_READY, serve, task_library, work
 from .spec import Contract
 
 # CONTRACT_SPEC=path/to/spec.json runs the suite against that spec instead of tests/conftest.py's
@@ -26,6 +27,7 @@ if CONTRACT_SPEC:
         built = build_project(spec, tmp_path_factory.mktemp("contract-spec") / "project")
         yield built
         drop_database(built.database_url)
+        built.drop_queue()
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +40,14 @@ def smtp_sink() -> Iterator[SmtpSink]:
 @pytest.fixture(scope="session")
 def live_app(project: Project, smtp_sink: SmtpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of the project, migrated and served by `make run` on a free port, sending its
-    mail to ``smtp_sink``."""
+    mail to ``smtp_sink`` (through `make worker`, when the project has a task queue)."""
     project.make("migrate")
-    log = tmp_path_factory.mktemp("live-app") / "server.log"
-    with serve(project, log, EMAIL_URL=smtp_sink.url, EMAIL_FROM=MAIL_FROM) as base_url:
-        yield base_url
+    logs = tmp_path_factory.mktemp("live-app")
+    mail = {"EMAIL_URL": smtp_sink.url, "EMAIL_FROM": MAIL_FROM}
+    with ExitStack() as stack:
+        if task_library(project) in WORKER_READY:  # the mail goes out from the worker
+            stack.enter_context(work(project, logs / "worker.log", **mail))
+        yield stack.enter_context(serve(project, logs / "server.log", **mail))
 
 
 @pytest.fixture(scope="session")

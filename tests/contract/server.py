@@ -1,4 +1,5 @@
-"""Start a generated project the way its operating contract says: `make run` with HOST and PORT."""
+"""Start a generated project the way its operating contract says: `make run` with HOST and PORT,
+and `make worker` when it has a task queue."""
 
 from __future__ import annotations
 
@@ -74,5 +75,38 @@ def serve(project: Project, log: Path, **env: str) -> Iterator[str]:
     try:
         _wait_until_healthy(base_url, process, log)
         yield base_url
+    finally:
+        _stop(process)
+
+
+# What each task library's worker logs once it takes tasks.
+WORKER_READY = {"Celery": " ready.", "ARQ": "Starting worker for"}
+
+
+def task_library(project: Project) -> str:
+    library: str = project.spec.get("background_tasks", {}).get("library", "none")
+    return library
+
+
+@contextmanager
+def work(project: Project, log: Path, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `make worker` until the block ends; yields the process once the worker says it is ready."""
+    marker = WORKER_READY[task_library(project)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["make", "worker"],
+            cwd=project.path,
+            env=project.environ(**env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while marker not in log.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"`make worker` is not ready (exit {process.poll()}):\n{log.read_text()[-6000:]}")
+            time.sleep(0.25)
+        yield process
     finally:
         _stop(process)
