@@ -10,10 +10,12 @@ import copy
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
 from collections.abc import Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +133,20 @@ def drop_database(url: str) -> None:
         _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     elif url.startswith("mysql"):
         _mysql(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def query(url: str, sql: str) -> list[tuple[str, ...]]:
+    """The rows of one statement on the database at ``url``, every value as text."""
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
+            return [tuple(str(value) for value in row) for row in db.execute(sql)]
+    if url.startswith("postgresql"):
+        command = ["psql", url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql]
+    else:
+        command = ["mariadb", *MYSQL_ADMIN, "--batch", "--skip-column-names", url.rsplit("/", 1)[1], "--execute", sql]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    separator = "|" if url.startswith("postgresql") else "\t"
+    return [tuple(line.split(separator)) for line in output.splitlines()]
 
 
 def _psql(sql: str) -> None:
