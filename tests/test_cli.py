@@ -248,9 +248,9 @@ BROKEN = {
         changed(s01(), **{"backend_architecture.framework": "Django", "background_tasks.library": "none"}),
         "database.orm: 'SQLAlchemy' works only with backend_architecture.framework 'FastAPI' or 'Flask'",
     ),
-    "broker not supported yet": (
-        changed(s01(), background_tasks={"library": "Celery", "broker": "Redis"}),
-        "background_tasks.broker: 'Redis' is not supported yet (supported: null)",
+    "broker without a task queue": (
+        changed(s01(), background_tasks={"library": "FastAPI BackgroundTasks", "broker": "Redis"}),
+        "background_tasks.broker: 'Redis' works only with background_tasks.library 'Celery' or 'ARQ'",
     ),
     "package name without a letter first": (
         changed(s01(), project_name="2 Do"),

@@ -34,7 +34,12 @@ STUBS = {
 MANAGERS = list(SPEC_MODEL.managers.MANAGERS)
 
 
-def context(database_type: str, manager: str = "uv") -> dict[str, Any]:
+# The task libraries with their brokers: none, and each broker once.
+QUEUES = [("none", None), ("Celery", "RabbitMQ"), ("ARQ", "Redis")]
+
+
+def context(database_type: str, manager: str = "uv", queue: tuple[str, str | None] = QUEUES[0]) -> dict[str, Any]:
+    library, broker = queue
     return {
         "project_name": "Todo API",
         "package_name": "todo_api",
@@ -44,6 +49,9 @@ def context(database_type: str, manager: str = "uv") -> dict[str, Any]:
         "mgr": SPEC_MODEL.managers.MANAGERS[manager],
         "database_type": database_type,
         "db": SPEC_MODEL.databases.DATABASES[database_type],
+        "background_tasks_library": library,
+        "background_tasks_broker": broker,
+        **({"broker": SPEC_MODEL.brokers.BROKERS[broker]} if broker else {}),
     }
 
 
@@ -53,8 +61,14 @@ def env() -> jinja2.Environment:
     return environment
 
 
-def render(env: jinja2.Environment, name: str, database_type: str, manager: str = "uv") -> str:
-    return env.get_template(STUBS[name]).render(context(database_type, manager))
+def render(
+    env: jinja2.Environment,
+    name: str,
+    database_type: str,
+    manager: str = "uv",
+    queue: tuple[str, str | None] = QUEUES[0],
+) -> str:
+    return env.get_template(STUBS[name]).render(context(database_type, manager, queue))
 
 
 @pytest.fixture(params=MANAGERS)
@@ -70,10 +84,13 @@ def database_type(request: pytest.FixtureRequest) -> str:
 # --- every file -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("queue", QUEUES, ids=lambda q: "-".join(filter(None, q)))
 @pytest.mark.parametrize("name", sorted(STUBS))
-def test_renders_clean_text(env: jinja2.Environment, name: str, database_type: str, manager: str) -> None:
+def test_renders_clean_text(
+    env: jinja2.Environment, name: str, database_type: str, manager: str, queue: tuple[str, str | None]
+) -> None:
     """What pre-commit's trailing-whitespace and end-of-file-fixer would otherwise change."""
-    text = render(env, name, database_type, manager)
+    text = render(env, name, database_type, manager, queue)
     assert text.endswith("\n") and not text.endswith("\n\n"), "exactly one newline at the end"
     assert "\n\n\n" not in text, "no double blank lines"
     for number, line in enumerate(text.splitlines(), 1):
@@ -300,3 +317,43 @@ def test_gitignore(env: jinja2.Environment, tmp_path: Path) -> None:
 
     assert [path for path in ignored if not is_ignored(path)] == []
     assert [path for path in kept if is_ignored(path)] == []
+
+
+@pytest.mark.parametrize("queue", QUEUES[1:], ids=lambda q: "-".join(filter(None, q)))
+def test_compose_runs_the_task_queue(env: jinja2.Environment, database_type: str, queue: tuple[str, str]) -> None:
+    library, broker = queue
+    compose = yaml.safe_load(render(env, "compose.yaml", database_type, queue=queue))
+    services = compose["services"]
+    workers = {"worker", "scheduler"} if library == "Celery" else {"worker"}
+    assert workers | {"app", "migrate", "broker"} <= set(services)
+    expected_url = SPEC_MODEL.brokers.BROKERS[broker].compose_url()
+    for name in ("app", "migrate", *workers):
+        assert services[name]["environment"]["BROKER_URL"] == expected_url
+    for name in ("app", *workers):
+        assert services[name]["depends_on"]["broker"] == {"condition": "service_healthy"}
+    for name in workers:
+        assert services[name]["image"] == "todo-api:latest", "the workers run the app's image"
+        assert services[name]["healthcheck"] == {"disable": True}, "the image's check asks the web server"
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    commands = {name: " ".join(services[name]["command"]) for name in workers}
+    if library == "Celery":
+        assert commands == {
+            "worker": "celery -A todo_api.worker worker --loglevel INFO",
+            "scheduler": "celery -A todo_api.worker beat --schedule /tmp/celerybeat-schedule --loglevel INFO",
+        }
+    else:
+        assert commands == {"worker": "arq todo_api.worker.WorkerSettings"}
+    server = services["broker"]
+    assert server["image"] == SPEC_MODEL.brokers.BROKERS[broker].server.image
+    assert server["healthcheck"]["test"][0] == "CMD-SHELL"
+    assert "broker-data" in compose["volumes"]
+    if broker == "RabbitMQ":  # its "guest" user may log in from localhost only
+        assert server["environment"]["RABBITMQ_DEFAULT_USER"] in expected_url
+
+
+def test_ci_starts_redis_for_arq_only(env: jinja2.Environment) -> None:
+    for queue in QUEUES:
+        job = yaml.safe_load(render(env, "ci.yml", "SQLite", queue=queue))["jobs"]["test"]
+        arq = queue[0] == "ARQ"
+        assert ("redis" in job.get("services", {})) == arq
+        assert ("BROKER_URL" in job["env"]) == arq
