@@ -4,6 +4,7 @@ the generated projects of a test run cover every pair of values that can go toge
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,11 @@ def test_copier_and_the_cli_refuse_with_the_same_words(tmp_path: Path, answers: 
 def test_copier_choices_are_the_offered_values() -> None:
     questions = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
     for option in SPEC_MODEL.OPTIONS:
-        choices = questions[option.question].get("choices")
+        question = questions[option.question]
+        choices = question.get("choices")
         if choices is not None:
+            if question["type"] == "json":  # copier parses each choice as JSON
+                choices = [json.loads(choice) for choice in choices]
             assert choices == option.offered, option.question
 
 

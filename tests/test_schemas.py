@@ -73,6 +73,8 @@ def test_enum_choices_of_copier_are_values_of_the_schema() -> None:
         choices = questions[question].get("choices")
         if not choices:
             continue
+        if questions[question]["type"] == "json":  # copier parses each choice as JSON
+            choices = [json.loads(choice) for choice in choices]
         node = schema
         for key in path.split("."):
             node = node["properties"][key]

@@ -121,11 +121,7 @@ OPTIONS: tuple[Option, ...] = (
         (
             Value("none"),
             Value("FastAPI BackgroundTasks", works_with=FASTAPI_ONLY),
-            Value(
-                "Celery",
-                works_with={"background_tasks_broker": ("Redis", "RabbitMQ")},
-                not_yet_with={"framework": ("Django",)},
-            ),
+            Value("Celery", works_with={"background_tasks_broker": ("Redis", "RabbitMQ")}),
             # ARQ's tasks are coroutines: they use the async database session.
             Value(
                 "ARQ",
