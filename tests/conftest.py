@@ -60,12 +60,12 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "flask-blog-postgres": lambda: as_flask(load_spec("blog-fastapi", database__type="PostgreSQL", **celery("Redis"))),
     "flask-random": lambda: as_flask(random_spec(RANDOM_SEEDS[2], "SQLite")),
     "django-s01-sqlite": lambda: as_django(load_spec("s01-todo", database__type="SQLite")),
-    "django-blog-postgres": lambda: load_spec("blog"),
+    "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ")),
     "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
     # MySQL (MariaDB here) with every field type, in each framework.
     "mysql-all-types": lambda: load_spec("all-types", database__type="MySQL"),
     "flask-mysql-all-types": lambda: as_flask(load_spec("all-types", database__type="MySQL")),
-    "django-mysql-all-types": lambda: as_django(load_spec("all-types", database__type="MySQL")),
+    "django-mysql-all-types": lambda: as_django(load_spec("all-types", database__type="MySQL", **celery("Redis"))),
     # A hostile spec the rules accept (tests/specfuzz.py): generated, installed and checked in full.
     "fuzz-accepted": lambda: first_accepted(fuzz_seeds(200), lambda spec: spec_errors(spec, TEMPLATE_ROOT)),
 }
