@@ -43,29 +43,39 @@ def celery(broker: str) -> dict[str, Any]:
     return {"background_tasks__library": "Celery", "background_tasks__broker": broker}
 
 
-# The generated projects every slow test shares: how to get each one's spec.
+def manager(name: str) -> dict[str, Any]:
+    return {"backend_architecture__dependency_manager": name}
+
+
+# The generated projects every slow test shares: how to get each one's spec. Their dependency
+# managers and task queues are spread so that they hold most pairs of option values, which keeps
+# the option matrix below short.
 PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "s01-sqlite": lambda: load_spec("s01-todo", database__type="SQLite"),
-    "s01-postgres": lambda: load_spec("s01-todo", database__type="PostgreSQL"),
-    "all-types": lambda: load_spec("all-types"),
-    "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL", **ARQ),
+    "s01-postgres": lambda: load_spec("s01-todo", database__type="PostgreSQL", **manager("pipenv")),
+    "all-types": lambda: load_spec("all-types", **manager("pipenv")),
+    "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL", **ARQ, **manager("pip")),
     "random-1": lambda: random_spec(RANDOM_SEEDS[0], "SQLite"),
     "random-2": lambda: random_spec(RANDOM_SEEDS[1], "PostgreSQL"),
-    "fastapi-sync-sqlite": lambda: load_spec("s01-todo", database__type="SQLite", **SYNC),
+    "fastapi-sync-sqlite": lambda: load_spec("s01-todo", database__type="SQLite", **SYNC, **manager("poetry")),
     "fastapi-sync-blog-postgres": lambda: load_spec(
-        "blog-fastapi", database__type="PostgreSQL", **SYNC, **celery("RabbitMQ")
+        "blog-fastapi", database__type="PostgreSQL", **SYNC, **celery("RabbitMQ"), **manager("poetry")
     ),
-    "fastapi-sync-mysql": lambda: load_spec("s01-todo", database__type="MySQL", **SYNC),
-    "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite")),
-    "flask-blog-postgres": lambda: as_flask(load_spec("blog-fastapi", database__type="PostgreSQL", **celery("Redis"))),
+    "fastapi-sync-mysql": lambda: load_spec("s01-todo", database__type="MySQL", **SYNC, **manager("pip")),
+    "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite", **manager("pip"))),
+    "flask-blog-postgres": lambda: as_flask(
+        load_spec("blog-fastapi", database__type="PostgreSQL", **celery("Redis"), **manager("pipenv"))
+    ),
     "flask-random": lambda: as_flask(random_spec(RANDOM_SEEDS[2], "SQLite")),
-    "django-s01-sqlite": lambda: as_django(load_spec("s01-todo", database__type="SQLite")),
-    "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ")),
+    "django-s01-sqlite": lambda: as_django(load_spec("s01-todo", database__type="SQLite", **manager("pipenv"))),
+    "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ"), **manager("pip")),
     "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
     # MySQL (MariaDB here) with every field type, in each framework.
-    "mysql-all-types": lambda: load_spec("all-types", database__type="MySQL"),
-    "flask-mysql-all-types": lambda: as_flask(load_spec("all-types", database__type="MySQL")),
-    "django-mysql-all-types": lambda: as_django(load_spec("all-types", database__type="MySQL", **celery("Redis"))),
+    "mysql-all-types": lambda: load_spec("all-types", database__type="MySQL", **manager("poetry")),
+    "flask-mysql-all-types": lambda: as_flask(load_spec("all-types", database__type="MySQL", **manager("pipenv"))),
+    "django-mysql-all-types": lambda: as_django(
+        load_spec("all-types", database__type="MySQL", **celery("Redis"), **manager("poetry"))
+    ),
     # A hostile spec the rules accept (tests/specfuzz.py): generated, installed and checked in full.
     "fuzz-accepted": lambda: first_accepted(fuzz_seeds(200), lambda spec: spec_errors(spec, TEMPLATE_ROOT)),
 }
