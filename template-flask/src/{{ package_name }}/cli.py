@@ -1,4 +1,4 @@
-"""`flask` commands: migrations (`flask db upgrade`, `flask db check`...) and accounts."""
+"""`flask` commands: migrations (`flask db upgrade`, `flask db check`...), accounts and tokens."""
 
 from pathlib import Path
 
@@ -69,6 +69,17 @@ def create_user(email: str, password: str, full_name: str | None) -> None:
     click.echo(f"created user {user.id} <{user.email}>")
 
 
+@click.command("purge-tokens")
+@with_appcontext
+def purge_tokens() -> None:
+    """Delete the expired refresh tokens (daily, e.g. from cron, without a task queue)."""
+    from .extensions import db
+    from .services.accounts import purge_expired_tokens
+
+    click.echo(f"purged {purge_expired_tokens(db.session)} expired refresh tokens")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_commands)
     app.cli.add_command(create_user)
+    app.cli.add_command(purge_tokens)
