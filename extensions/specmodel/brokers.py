@@ -12,16 +12,15 @@ from .databases import Server
 class Broker:
     name: str
     url: str  # BROKER_URL with "{host}" and "{credentials}" to fill in
-    server: Server
-    compose_credentials: str = ""  # compose's own user (RabbitMQ lets "guest" in from localhost only)
+    server: Server  # its user, if any, has the password "{user}" in compose (like a database's)
 
     def local_url(self) -> str:
         """The development default: a broker on this machine, as its package installs it."""
         return self.url.format(host="127.0.0.1", credentials="guest:guest@")
 
     def compose_url(self) -> str:
-        credentials = f"{self.compose_credentials}@" if self.compose_credentials else ""
-        return self.url.format(host="broker", credentials=credentials)
+        user = self.server.user
+        return self.url.format(host="broker", credentials=f"{user}:{user}@" if user else "")
 
     def ci_url(self) -> str:
         return self.url.format(host=self.server.ci_host, credentials="guest:guest@")
@@ -47,11 +46,10 @@ BROKERS = {
         Server(
             image="rabbitmq:4",
             port=5672,
-            user="app",
+            user="app",  # compose's own: RabbitMQ lets "guest" in from localhost only
             environment={"RABBITMQ_DEFAULT_USER": "app", "RABBITMQ_DEFAULT_PASS": "app"},
             data="/var/lib/rabbitmq",
             healthcheck="rabbitmq-diagnostics -q ping",
         ),
-        compose_credentials="app:app",
     ),
 }
