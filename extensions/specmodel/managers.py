@@ -98,7 +98,9 @@ def manager(name: str) -> Manager:
     return MANAGERS[name]
 
 
-def dev_dependencies(framework: str, manager_name: str, is_async: bool = False, task_library: str = "none") -> list[str]:
+def dev_dependencies(
+    framework: str, manager_name: str, is_async: bool = False, task_library: str = "none"
+) -> list[str]:
     """The development tools of a project, sorted by name."""
     found = DEV_COMMON + DEV_BY_FRAMEWORK[framework] + (DEV_ASYNC if is_async else ())
     found += DEV_BY_MANAGER.get(manager_name, ()) + DEV_BY_TASK_LIBRARY.get(task_library, ())
