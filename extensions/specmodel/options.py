@@ -105,7 +105,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "auth_method",
         "authentication.method",
-        (Value("JWT"), Value("OAuth2", offered=False), Value("Token", offered=False), Value("none", offered=False)),
+        (Value("JWT"), Value("OAuth2", offered=False), Value("Token"), Value("none", offered=False)),
         default="JWT",
     ),
     Option(
