@@ -1,1 +1,0 @@
-"""Accounts: the custom user model (email login), registration and JWTs."""
