@@ -141,23 +141,32 @@ def test_same_line_change_is_a_conflict_left_for_the_owner(template: Path, proje
     assert answers_of(project)["_commit"] == "v1.1.0"
 
 
-def test_framework_change_on_update_is_refused(template: Path, project: Path) -> None:
-    # A new template version; the project asks for another framework that the template offers
-    # (template-flask/ is there: only the validator stands between the owner's files and copier).
+# Answers an update may not change: copier would replace or delete the owner's files (another
+# framework), or the project's users would lose their tokens (another authentication method).
+FIXED_ANSWERS = {
+    "framework": ("Flask", "changing the framework of an existing project (FastAPI -> Flask) is refused"),
+    "auth_method": ("Token", "changing the authentication method of an existing project (JWT -> Token) is refused"),
+}
+
+
+@pytest.mark.parametrize("question", FIXED_ANSWERS)
+def test_a_fixed_answer_changed_on_update_is_refused(template: Path, project: Path, question: str) -> None:
+    # A new template version that offers the other value; only the validator stands between the
+    # owner's files and copier.
+    value, words = FIXED_ANSWERS[question]
+    before = answers_of(project)[question]
     with (template / "copier.yml").open("a") as config:
         config.write("# 1.1.0\n")
     commit_all(template, "Template 1.1.0", tag="v1.1.0")
     readme_before = (project / "README.md").read_bytes()
     head_before = git(project, "rev-parse", "HEAD")
 
-    # The validator's ValueError; without it copier would replace the FastAPI files by Flask's.
-    with pytest.raises(ValueError, match="question 'framework'") as refused:
-        update(project, data={"framework": "Flask"})
+    with pytest.raises(ValueError, match=f"question '{question}'") as refused:
+        update(project, data={question: value})
 
-    message = str(refused.value)
-    assert "changing the framework of an existing project (FastAPI -> Flask) is refused" in message
+    assert words in str(refused.value)
     assert status(project) == [], "a refused update changed the project"
     assert (project / "README.md").read_bytes() == readme_before
     assert git(project, "rev-parse", "HEAD") == head_before
     assert answers_of(project)["_commit"] == "v1.0.0"
-    assert answers_of(project)["framework"] == "FastAPI"
+    assert answers_of(project)[question] == before

@@ -36,11 +36,11 @@ async def send_mail(ctx: dict[str, Any], to: str, subject: str, body: str) -> No
 
 
 async def purge_expired_tokens(ctx: dict[str, Any]) -> int:
-    """The periodic job: delete expired refresh tokens."""
+    """The periodic job: delete expired tokens."""
     database: Database = ctx["database"]
     async with database.sessionmaker() as session:
         purged = await accounts.purge_expired_tokens(session)
-    logger.info("purged %d expired refresh tokens", purged)
+    logger.info("purged %d expired tokens", purged)
     return purged
 
 

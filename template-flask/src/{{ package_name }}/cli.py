@@ -72,11 +72,11 @@ def create_user(email: str, password: str, full_name: str | None) -> None:
 @click.command("purge-tokens")
 @with_appcontext
 def purge_tokens() -> None:
-    """Delete the expired refresh tokens (daily, e.g. from cron, without a task queue)."""
+    """Delete the expired tokens (daily, e.g. from cron, without a task queue)."""
     from .extensions import db
     from .services.accounts import purge_expired_tokens
 
-    click.echo(f"purged {purge_expired_tokens(db.session)} expired refresh tokens")
+    click.echo(f"purged {purge_expired_tokens(db.session)} expired tokens")
 
 
 def register_commands(app: Flask) -> None:
