@@ -37,6 +37,7 @@ os.environ["PATH"] = os.pathsep.join([str(TOOLS / "bin-poetry"), str(TOOLS / "bi
 # FastAPI with plain `def` handlers and a sync SQLAlchemy session.
 SYNC = {"backend_architecture__async_support": False, "database__async": False}
 ARQ = {"background_tasks__library": "ARQ", "background_tasks__broker": "Redis"}
+TOKEN = {"authentication__method": "Token"}
 
 
 def celery(broker: str) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def manager(name: str) -> dict[str, Any]:
 # the option matrix below short.
 PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "s01-sqlite": lambda: load_spec("s01-todo", database__type="SQLite"),
-    "s01-postgres": lambda: load_spec("s01-todo", database__type="PostgreSQL", **manager("pipenv")),
+    "s01-postgres": lambda: load_spec("s01-todo", database__type="PostgreSQL", **TOKEN, **manager("pipenv")),
     "all-types": lambda: load_spec("all-types", **manager("pipenv")),
     "blog-postgres": lambda: load_spec("blog-fastapi", database__type="PostgreSQL", **ARQ, **manager("pip")),
     "random-1": lambda: random_spec(RANDOM_SEEDS[0], "SQLite"),
@@ -61,13 +62,15 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "fastapi-sync-blog-postgres": lambda: load_spec(
         "blog-fastapi", database__type="PostgreSQL", **SYNC, **celery("RabbitMQ"), **manager("poetry")
     ),
-    "fastapi-sync-mysql": lambda: load_spec("s01-todo", database__type="MySQL", **SYNC, **manager("pip")),
+    "fastapi-sync-mysql": lambda: load_spec("s01-todo", database__type="MySQL", **SYNC, **TOKEN, **manager("pip")),
     "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite", **manager("pip"))),
     "flask-blog-postgres": lambda: as_flask(
-        load_spec("blog-fastapi", database__type="PostgreSQL", **celery("Redis"), **manager("pipenv"))
+        load_spec("blog-fastapi", database__type="PostgreSQL", **celery("Redis"), **TOKEN, **manager("pipenv"))
     ),
     "flask-random": lambda: as_flask(random_spec(RANDOM_SEEDS[2], "SQLite")),
-    "django-s01-sqlite": lambda: as_django(load_spec("s01-todo", database__type="SQLite", **manager("pipenv"))),
+    "django-s01-sqlite": lambda: as_django(
+        load_spec("s01-todo", database__type="SQLite", **TOKEN, **manager("pipenv"))
+    ),
     "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ"), **manager("pip")),
     "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
     # MySQL (MariaDB here) with every field type, in each framework.

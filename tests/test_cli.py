@@ -96,7 +96,7 @@ BROKEN = {
     ),
     "auth method not supported yet": (
         changed(s01(), **{"authentication.method": "OAuth2"}),
-        "authentication.method: 'OAuth2' is not supported yet (supported: JWT)",
+        "authentication.method: 'OAuth2' is not supported yet (supported: JWT, Token)",
     ),
     "text index on MySQL": (
         changed(s01(), **{"database.type": "MySQL", "database.models[1].fields[1].unique": True}),

@@ -55,9 +55,18 @@ def register(base_url: str, project: Project) -> tuple[int, str]:
     return created.json()["id"], email
 
 
-def refresh_tokens(project: Project, user_id: int) -> int:
+def token_method(project: Project) -> str:
+    method: str = project.spec.get("authentication", {}).get("method", "JWT")
+    return method
+
+
+def stored_tokens(project: Project, user_id: int) -> int:
+    """How many refresh tokens (JWT) or API tokens (Token) of the user the database holds."""
     django = project.spec["backend_architecture"]["framework"] == "Django"
-    table = "token_blacklist_outstandingtoken" if django else "refresh_tokens"
+    if token_method(project) == "Token":
+        table = "api_tokens"
+    else:
+        table = "token_blacklist_outstandingtoken" if django else "refresh_tokens"
     sql = f"SELECT count(*) FROM {table} WHERE user_id = {int(user_id)}"  # noqa: S608 - no input
     ((count,),) = query(project.database_url, sql)
     return int(count)
@@ -73,17 +82,16 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 
 
 @pytest.mark.parametrize("project", QUEUED, indirect=True)
-def test_the_scheduler_purges_expired_refresh_tokens(
-    project: Project, own_queue: dict[str, str], tmp_path: Path
-) -> None:
+def test_the_scheduler_purges_expired_tokens(project: Project, own_queue: dict[str, str], tmp_path: Path) -> None:
     project.make("migrate")
-    # Refresh tokens that expire as they are issued.
-    with serve(project, tmp_path / "server.log", REFRESH_TOKEN_DAYS="0", **own_queue) as base_url:
+    # Tokens that expire as they are issued.
+    lifetime = {"API_TOKEN_DAYS" if token_method(project) == "Token" else "REFRESH_TOKEN_DAYS": "0"}
+    with serve(project, tmp_path / "server.log", **lifetime, **own_queue) as base_url:
         user_id, _ = register(base_url, project)
-    assert refresh_tokens(project, user_id) == 1
+    assert stored_tokens(project, user_id) == 1
     # Celery beat queues the purge every TOKEN_PURGE_SECONDS; ARQ runs its cron job at start too.
     with work(project, tmp_path / "worker.log", TOKEN_PURGE_SECONDS="1", **own_queue):
-        wait_until(lambda: refresh_tokens(project, user_id) == 0, 60, "the expired refresh token is not purged")
+        wait_until(lambda: stored_tokens(project, user_id) == 0, 60, "the expired token is not purged")
 
 
 @pytest.mark.parametrize("project", QUEUED, indirect=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 
 from .payloads import full_payload, new_token
 from .spec import Contract, Model, Relation
@@ -21,17 +22,19 @@ MAIL_FROM = "contract-suite@example.com"  # the live app's EMAIL_FROM (conftest)
 
 @dataclass
 class User:
-    """A registered user with a fresh token pair."""
+    """A registered user, logged in: a fresh token pair (JWT), or an API token (Token) in
+    ``access_token`` and no refresh token."""
 
     id: int
     email: str
     password: str
     access_token: str
     refresh_token: str
+    scheme: str = "Bearer"
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.access_token}"}
+        return {"Authorization": f"{self.scheme} {self.access_token}"}
 
 
 def unique_email(tag: str = "user") -> str:
@@ -63,16 +66,18 @@ def expect_error(response: httpx.Response, status: int, context: str = "") -> di
         "error body must be {'detail': str}" + describe(response)
     )
     if status == 401:
-        expect_bearer_challenge(response)
+        expect_challenge(response)
     if status == 429:
         retry = response.headers.get("retry-after", "")
         assert retry.isdigit() and int(retry) > 0, "429 needs Retry-After in seconds" + describe(response)
     return body
 
 
-def expect_bearer_challenge(response: httpx.Response) -> None:
-    challenge = response.headers.get("www-authenticate", "")
-    assert challenge.lower().startswith("bearer"), "401 needs WWW-Authenticate: Bearer" + describe(response)
+def expect_challenge(response: httpx.Response, scheme: str = "") -> None:
+    """A 401's ``WWW-Authenticate``: ``scheme`` when given, else Bearer (JWT) or Token (Token)."""
+    challenge = response.headers.get("www-authenticate", "").split(" ", 1)[0].lower()
+    wanted = [scheme.lower()] if scheme else ["bearer", "token"]
+    assert challenge in wanted, f"401 needs WWW-Authenticate: {' or '.join(wanted)}" + describe(response)
 
 
 def validation_errors(response: httpx.Response, context: str = "") -> list[dict[str, Any]]:
@@ -155,8 +160,19 @@ class Api:
         """Register a user and log in (about a second: password hashing is deliberately slow)."""
         email = unique_email(tag)
         user = expect(self.register(email), 201)
-        tokens = expect(self.token(email), 200)
-        return User(user["id"], email, PASSWORD, tokens["access_token"], tokens["refresh_token"])
+        return self.login(email, user_id=user["id"])
+
+    def login(self, email: str, password: str = PASSWORD, user_id: int = 0) -> User:
+        """Log in as a registered user: a new session (token pair, or API token)."""
+        tokens = expect(self.token(email, password), 200)
+        if self.contract.method == "Token":
+            return User(user_id, email, password, tokens["token"], "", scheme="Token")
+        return User(user_id, email, password, tokens["access_token"], tokens["refresh_token"])
+
+    def without_refresh(self, endpoint: str) -> None:
+        """Skip a test of ``endpoint`` that does not exist with this auth method."""
+        if endpoint == "refresh" and self.contract.method != "JWT":
+            pytest.skip(f"authentication.method {self.contract.method}: no refresh endpoint")
 
     def auth(self, user: User | None) -> dict[str, str]:
         return user.headers if user is not None and self.contract.auth else {}

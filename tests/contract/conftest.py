@@ -68,6 +68,18 @@ def needs_auth(contract: Contract) -> None:
         pytest.skip("the spec has authentication.method 'none'")
 
 
+@pytest.fixture(scope="session")
+def needs_jwt(contract: Contract) -> None:
+    if contract.method != "JWT":
+        pytest.skip(f"the spec has authentication.method {contract.method!r}: no token pairs")
+
+
+@pytest.fixture(scope="session")
+def needs_token(contract: Contract) -> None:
+    if contract.method != "Token":
+        pytest.skip(f"the spec has authentication.method {contract.method!r}: no API tokens")
+
+
 # Password hashing is slow on purpose, so the users that only own objects are shared per module;
 # tests that change a user's state (tokens, throttling) register their own.
 @pytest.fixture(scope="module")

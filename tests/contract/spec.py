@@ -157,6 +157,7 @@ class Contract:
     spec: dict[str, Any]
     prefix: str
     auth: bool
+    method: str  # authentication.method: "JWT", "Token" or "none"
     models: tuple[Model, ...]
     custom: frozenset[tuple[str, str]]  # (METHOD, path) of the endpoints that are not CRUD: they answer 501
 
@@ -164,7 +165,8 @@ class Contract:
     def from_spec(cls, spec: dict[str, Any]) -> Contract:
         sm = spec_model()
         prefix = spec.get("backend_architecture", {}).get("api_prefix", DEFAULT_PREFIX).rstrip("/")
-        auth = spec.get("authentication", {}).get("method", "JWT") != "none"
+        method = spec.get("authentication", {}).get("method", "JWT")
+        auth = method != "none"
         raw_models: list[Any] = spec.get("database", {}).get("models", [])
         endpoints: list[dict[str, Any]] = spec.get("api_endpoints") or []
         models = []
@@ -196,7 +198,7 @@ class Contract:
         custom = frozenset(
             (e.method, path_shape(prefix + e.path)) for e in sm.custom_endpoints(endpoints, prefix, raw_models, auth)
         )
-        return cls(spec=spec, prefix=prefix, auth=auth, models=tuple(models), custom=custom)
+        return cls(spec=spec, prefix=prefix, auth=auth, method=method, models=tuple(models), custom=custom)
 
     def is_custom(self, method: str, path: str) -> bool:
         """Whether ``method path`` (an OpenAPI path template) is an endpoint of the spec that is not CRUD."""

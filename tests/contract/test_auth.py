@@ -1,4 +1,5 @@
-"""Authentication: register, token (form and JSON), refresh rotation, /users/me, throttling."""
+"""Authentication: register, token (form and JSON), refresh rotation, /users/me, throttling.
+The API tokens of the Token method are test_api_tokens.py's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .client import (
     Api,
     describe,
     expect,
+    expect_challenge,
     expect_error,
     expect_validation_error,
     secrets_in,
@@ -67,6 +69,7 @@ def test_register_without_password_is_422(api: Api) -> None:
     expect_validation_error(response, "body", "password")
 
 
+@pytest.mark.usefixtures("needs_jwt")
 @pytest.mark.parametrize("form", [True, False], ids=["form-encoded", "json"])
 def test_token_gives_a_bearer_pair(api: Api, form: bool) -> None:
     email = unique_email("token")
@@ -98,6 +101,7 @@ def test_token_is_throttled_after_5_failures(api: Api) -> None:
     expect_error(api.token(email, "wrong password 6"), 429)
 
 
+@pytest.mark.usefixtures("needs_jwt")
 def test_refresh_rotates_the_pair(api: Api) -> None:
     user = api.new_user("refresh")
     first = user.refresh_token
@@ -114,6 +118,7 @@ def test_refresh_rotates_the_pair(api: Api) -> None:
     expect_error(api.refresh(pair["refresh_token"]), 401)
 
 
+@pytest.mark.usefixtures("needs_jwt")
 @pytest.mark.parametrize("kind", ["access-token", "garbage", "empty"])
 def test_refresh_refuses_what_is_not_a_refresh_token(api: Api, kind: str) -> None:
     user = api.new_user("badrefresh")
@@ -134,6 +139,7 @@ def test_users_me_is_the_caller(api: Api) -> None:
     assert not list(secrets_in(me, PASSWORD)), describe(response)
 
 
+@pytest.mark.usefixtures("needs_jwt")
 def test_users_me_needs_a_valid_access_token(api: Api) -> None:
     user = api.new_user("me401")
     head, payload, signature = user.access_token.split(".")
@@ -145,12 +151,14 @@ def test_users_me_needs_a_valid_access_token(api: Api) -> None:
         {"Authorization": f"Bearer {user.refresh_token}"},  # a refresh token is not an access token
         {"Authorization": f"Basic {user.access_token}"},
     ):
+        expect_challenge(api.me(headers), "Bearer")
         expect_error(api.me(headers), 401)
 
 
 @pytest.mark.parametrize("endpoint", ["register", "token", "refresh"])
 @pytest.mark.parametrize("content", [b'{"email": ', b'{"text": "\xff\xfe not UTF-8"}'], ids=["truncated", "not-utf8"])
 def test_malformed_json_body_is_422(api: Api, endpoint: str, content: bytes) -> None:
+    api.without_refresh(endpoint)
     response = api.http.post(
         f"{api.prefix}/auth/{endpoint}", content=content, headers={"Content-Type": "application/json"}
     )
