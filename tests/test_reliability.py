@@ -42,7 +42,10 @@ def _logged_in(client: httpx.Client, api: str) -> dict[str, str]:
     assert client.post(f"{api}/auth/register", json={"email": email, "password": password}).status_code == 201
     token = client.post(f"{api}/auth/token", data={"username": email, "password": password})
     assert token.status_code == 200, token.text
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+    body = token.json()
+    if "access_token" in body:  # JWT; the Token method gives an API token
+        return {"Authorization": f"Bearer {body['access_token']}"}
+    return {"Authorization": f"Token {body['token']}"}
 
 
 def _load(base_url: str, path: str, headers: dict[str, str], until: float, outcomes: Counter[str]) -> None:
