@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -125,11 +126,18 @@ def pytest_report_header() -> str:
 def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Project]]:
     """Builds each project of PROJECTS once per session (per xdist worker)."""
     built: dict[str, Project] = {}
+    failed: dict[str, str] = {}  # a project that could not be built is not tried again per test
     root = tmp_path_factory.mktemp("projects")
 
     def get(key: str) -> Project:
+        if key in failed:
+            pytest.fail(f"building {key} failed earlier in this session:\n{failed[key]}", pytrace=False)
         if key not in built:
-            built[key] = build_project(PROJECTS[key](), Path(root) / key)
+            try:
+                built[key] = build_project(PROJECTS[key](), Path(root) / key)
+            except (AssertionError, OSError, subprocess.SubprocessError) as exc:
+                failed[key] = str(exc)[-4000:]
+                raise
         return built[key]
 
     yield get
