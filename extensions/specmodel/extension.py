@@ -96,10 +96,16 @@ class SpecContextHook(ContextHook):
     """The values every template derives from the answers, computed once per set of answers
     and put into each render's context: ``auth_enabled``, ``res`` (the normalised models, in
     migration order), ``custom`` (the endpoints that are not CRUD operations), ``mgr``
-    (the dependency manager's commands and files), ``db`` (the database's URLs and server) and
-    ``broker`` (the task queue's broker, when there is one)."""
+    (the dependency manager's commands and files), ``db`` (the database's URLs and server),
+    ``broker`` (the task queue's broker, when there is one), ``token_pairs`` (whether the API
+    issues JWT access and refresh tokens: methods JWT and OAuth2) and ``social_providers`` (the
+    providers other than ``local``, in the spec's order)."""
 
     def hook(self, context: dict[str, Any]) -> None:
+        if "auth_method" in context:
+            context["token_pairs"] = context["auth_method"] in ("JWT", "OAuth2")
+        if isinstance(context.get("auth_providers"), list):
+            context["social_providers"] = [p for p in context["auth_providers"] if p != "local"]
         if context.get("dependency_manager") in managers.MANAGERS:
             context["mgr"] = managers.MANAGERS[context["dependency_manager"]]
         if context.get("database_type") in databases.DATABASES:
