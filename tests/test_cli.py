@@ -95,8 +95,12 @@ BROKEN = {
         "backend_architecture.async_support: true is not supported yet with backend_architecture.framework 'Flask'",
     ),
     "auth method not supported yet": (
-        changed(s01(), **{"authentication.method": "OAuth2"}),
-        "authentication.method: 'OAuth2' is not supported yet (supported: JWT, Token)",
+        changed(s01(), **{"authentication.method": "none"}),
+        "authentication.method: 'none' is not supported yet (supported: JWT, OAuth2, Token)",
+    ),
+    "a social provider without OAuth2": (
+        changed(s01(), **{"authentication.providers": ["local", "google"]}),
+        "authentication.providers: 'google' works only with authentication.method 'OAuth2' (it is 'JWT')",
     ),
     "text index on MySQL": (
         changed(s01(), **{"database.type": "MySQL", "database.models[1].fields[1].unique": True}),
@@ -133,9 +137,9 @@ BROKEN = {
         changed(s01(), **{"database.async": False}),
         "database.async: false works only with backend_architecture.async_support false (it is true)",
     ),
-    "social login": (
-        changed(s01(), **{"authentication.providers": ["local", "github"]}),
-        "authentication.providers: 'github' is not supported yet (supported: local)",
+    "sign-in without local": (
+        changed(s01(), **{"authentication.method": "OAuth2", "authentication.providers": ["github"]}),
+        'authentication.providers: sign-in without "local" is not supported yet (add "local")',
     ),
     "bad api prefix": (
         changed(s01(), **{"backend_architecture.api_prefix": "api/v1"}),
@@ -278,7 +282,7 @@ def test_broken_spec_is_refused_and_writes_nothing(tmp_path: Path, spec: Any, me
 def test_every_problem_is_reported_one_per_line(tmp_path: Path) -> None:
     spec = changed(
         s01(),
-        **{"database.models[1].fields[0].name": "id", "authentication.method": "OAuth2", "database.orm": "Django ORM"},
+        **{"database.models[1].fields[0].name": "id", "authentication.method": "none", "database.orm": "Django ORM"},
     )
     result = cli("generate", write_spec(tmp_path, spec), tmp_path / "out")
     assert result.returncode == 2

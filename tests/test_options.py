@@ -24,7 +24,13 @@ BAD_ANSWERS = {
     "Django ORM with FastAPI": {"framework": "FastAPI", "database_orm": "Django ORM"},
     "SQLAlchemy with Django": {"framework": "Django", "database_orm": "SQLAlchemy"},
     "BackgroundTasks with Flask": {"framework": "Flask", "background_tasks_library": "FastAPI BackgroundTasks"},
-    "a provider not offered": {"auth_providers": ["local", "github"]},
+    "a social provider without OAuth2": {"auth_method": "JWT", "auth_providers": ["local", "github"]},
+    "sign-in without local": {"auth_method": "OAuth2", "auth_providers": ["google"]},
+    "OAuth2 with Django, not yet": {
+        "framework": "Django",
+        "auth_method": "OAuth2",
+        "auth_providers": ["local", "google"],
+    },
     "a broker not offered": {"background_tasks_broker": "Redis"},
 }
 

@@ -44,6 +44,8 @@ class Option:
     values: tuple[Value, ...] = ()  # empty: free-form, checked by its own rule
     many: bool = False  # the answer is a list of values
     default: Any = DERIVED  # the spec format's default; DERIVED: copier derives it from earlier answers
+    # a rule of the whole answer (not of one value): the answer -> its problems, each a sentence
+    check: Callable[[Any], list[str]] | None = None
 
     @property
     def offered(self) -> list[Any]:
@@ -54,6 +56,14 @@ class Option:
 
 
 FASTAPI_ONLY = {"framework": ("FastAPI",)}
+SOCIAL = {"auth_method": ("OAuth2",)}
+
+
+def _provider_errors(providers: Any) -> list[str]:
+    if isinstance(providers, list) and "local" not in providers:
+        return ['authentication.providers: sign-in without "local" is not supported yet (add "local")']
+    return []
+
 OPTIONS: tuple[Option, ...] = (
     Option("project_name", "project_name"),
     Option(
@@ -105,15 +115,21 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "auth_method",
         "authentication.method",
-        (Value("JWT"), Value("OAuth2", offered=False), Value("Token"), Value("none", offered=False)),
+        (
+            Value("JWT"),
+            Value("OAuth2", not_yet_with={"framework": ("Django",)}),
+            Value("Token"),
+            Value("none", offered=False),
+        ),
         default="JWT",
     ),
     Option(
         "auth_providers",
         "authentication.providers",
-        (Value("local"), Value("google", offered=False), Value("github", offered=False)),
+        (Value("local"), Value("google", works_with=SOCIAL), Value("github", works_with=SOCIAL)),
         many=True,
         default=["local"],
+        check=_provider_errors,
     ),
     Option(
         "background_tasks_library",
@@ -161,7 +177,7 @@ def value_errors(
     """What is wrong with the answer to ``question`` given the other ``answers`` (those for which
     ``others`` is true): a value that needs another answer, or one not generated yet."""
     option = BY_QUESTION[question]
-    errors = []
+    errors = option.check(answers.get(question)) if option.check and question in answers else []
     for answer in _values(option, answers.get(question)):
         value = option.value(answer)
         if value is None:

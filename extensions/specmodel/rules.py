@@ -53,10 +53,10 @@ RESERVED_MODEL_NAMES = {
     "UTC", "UUID", "User", "Uuid", "ValidationError", "Id", "IdMixin", "NotNull", "EmailStr",
     "HttpUrl", "HttpUrlStr", "UTCDatetime", "UTCDateTime", "ObjectId", "IntFilter", "IdFilter",
     "CRUDService", "SessionDep", "CurrentUser", "OptionalUser", "Enum", "TypeVar", "Callable",
-    "ApiToken", "ApiTokenSecret", "LoginToken",
+    "ApiToken", "ApiTokenSecret", "LoginToken", "SocialAccount", "Identity", "SignIn", "SignInDep",
 }  # fmt: skip
 # Tables of the generated code (users, tokens, migration state) that no model's table may take.
-RESERVED_TABLES = {"users", "refresh_tokens", "api_tokens", "alembic_version"}
+RESERVED_TABLES = {"users", "refresh_tokens", "api_tokens", "social_accounts", "alembic_version"}
 SQL_RESERVED = {
     "all", "and", "any", "as", "asc", "between", "by", "case", "check", "column",
     "constraint", "create", "cross", "default", "delete", "desc", "distinct", "drop",

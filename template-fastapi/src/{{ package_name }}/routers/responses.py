@@ -10,6 +10,7 @@ BAD_RESET_TOKEN: Responses = {
     400: {"model": Message, "description": "Invalid, expired or used password reset token"}
 }
 UNAUTHORIZED: Responses = {401: {"model": Message, "description": "Missing or invalid token"}}
+FORBIDDEN: Responses = {403: {"model": Message, "description": "Forbidden"}}
 NOT_FOUND: Responses = {404: {"model": Message, "description": "Not found"}}
 CONFLICT: Responses = {409: {"model": Message, "description": "A unique field is taken"}}
 INVALID: Responses = {422: {"model": ValidationErrorBody, "description": "Validation error"}}
