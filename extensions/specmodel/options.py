@@ -64,6 +64,7 @@ def _provider_errors(providers: Any) -> list[str]:
         return ['authentication.providers: sign-in without "local" is not supported yet (add "local")']
     return []
 
+
 OPTIONS: tuple[Option, ...] = (
     Option("project_name", "project_name"),
     Option(
