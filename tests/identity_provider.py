@@ -55,7 +55,8 @@ MAX_BODY = 64 * 1024
 
 # The test-only query parameters of both authorize endpoints (``follow`` sets them).
 LOGIN_PARAMETERS = ("login_email", "login_verified", "login_subject", "login_name", "misbehave")
-# ``misbehave`` values. ``error`` works with both providers, the others spoil Google's ID token:
+# ``misbehave`` values. ``error`` and ``reusable_code`` work with both providers, the others spoil
+# Google's ID token:
 ID_TOKEN_MISBEHAVIOURS = frozenset(
     {
         "foreign_key",  # signed by another RSA key that carries the provider's kid
@@ -64,7 +65,10 @@ ID_TOKEN_MISBEHAVIOURS = frozenset(
         "expired",  # exp an hour ago
     }
 )
-MISBEHAVIOURS = ID_TOKEN_MISBEHAVIOURS | {"error"}  # error: redirect with error=access_denied, no code
+# error: redirect with error=access_denied, no code. reusable_code: a code the token endpoint takes
+# again and again (as a lax provider might), so that only the client's single-use state stops a replay.
+FLOW_MISBEHAVIOURS = frozenset({"error", "reusable_code"})
+MISBEHAVIOURS = ID_TOKEN_MISBEHAVIOURS | FLOW_MISBEHAVIOURS
 
 GITHUB_EMAIL_SCOPES = frozenset({"user:email", "user"})  # the scopes that may read /user/emails
 
@@ -397,7 +401,7 @@ class IdentityProvider:
         if verified not in ("0", "1"):
             raise refuse("login_verified must be 1 or 0")
         misbehave = query.get("misbehave") or None
-        allowed = MISBEHAVIOURS if provider == "google" else {"error"}
+        allowed = MISBEHAVIOURS if provider == "google" else FLOW_MISBEHAVIOURS
         if misbehave is not None and misbehave not in allowed:
             raise refuse(f"misbehave must be one of {sorted(allowed)}, not {misbehave!r}")
 
@@ -426,8 +430,9 @@ class IdentityProvider:
         access token for it. Raises ``_Refusal`` with the OAuth2 error (RFC 6749 5.2) of the first
         check that fails, as Google answers it; GitHub's routes translate it.
 
-        A code is used up once the client has authenticated, whatever then fails; a code that is
-        used again also revokes the access token it was first redeemed for (RFC 6749 4.1.2)."""
+        A code is used up once the client has authenticated, whatever then fails (unless it
+        misbehaves with ``reusable_code``); a code that is used again also revokes the access token
+        it was first redeemed for (RFC 6749 4.1.2)."""
         form = request.form
 
         def refuse(status: int, error: str, description: str) -> _Refusal:
@@ -452,7 +457,7 @@ class IdentityProvider:
                 if grant.access_token is not None:
                     self._tokens.pop(grant.access_token, None)
                 raise refuse(400, "invalid_grant", "Bad Request: the code was already redeemed.")
-            grant.used = True
+            grant.used = grant.misbehave != "reusable_code"
         if form.get("redirect_uri") != grant.redirect_uri:
             raise refuse(400, "invalid_grant", "redirect_uri does not match the one of the authorize request")
         verifier = form.get("code_verifier", "")

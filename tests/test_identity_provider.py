@@ -165,6 +165,14 @@ def test_a_code_works_once(idp: IdentityProvider, provider: str) -> None:
 
 
 @pytest.mark.parametrize("provider", ["google", "github"])
+def test_a_reusable_code_works_twice(idp: IdentityProvider, provider: str) -> None:
+    flow = Flow(idp, provider)
+    callback = flow.login("lax@example.com", misbehave="reusable_code")
+    first, second = flow.token(callback), flow.token(callback)
+    assert first["access_token"] != second["access_token"]
+
+
+@pytest.mark.parametrize("provider", ["google", "github"])
 def test_a_wrong_code_verifier_is_refused(idp: IdentityProvider, provider: str) -> None:
     flow = Flow(idp, provider)
     with pytest.raises(OAuthError) as refused:
