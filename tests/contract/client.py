@@ -18,11 +18,14 @@ USER_KEYS = {"id", "email", "full_name", "is_active", "created_at"}
 PASSWORD = "correct horse battery staple"
 MISSING_ID = 2_000_000_000  # an integer id no test creates
 MAIL_FROM = "contract-suite@example.com"  # the live app's EMAIL_FROM (conftest)
+# The client pages an OAuth2 provider may send the browser back to: the live app's
+# OAUTH_REDIRECT_URIS (conftest). Nothing listens there; the tests carry code and state over.
+OAUTH_CLIENT_PAGES = ("http://client.example/callback", "http://127.0.0.1:9/cb")
 
 
 @dataclass
 class User:
-    """A registered user, logged in: a fresh token pair (JWT), or an API token (Token) in
+    """A registered user, logged in: a fresh token pair (JWT, OAuth2), or an API token (Token) in
     ``access_token`` and no refresh token."""
 
     id: int
@@ -74,7 +77,7 @@ def expect_error(response: httpx.Response, status: int, context: str = "") -> di
 
 
 def expect_challenge(response: httpx.Response, scheme: str = "") -> None:
-    """A 401's ``WWW-Authenticate``: ``scheme`` when given, else Bearer (JWT) or Token (Token)."""
+    """A 401's ``WWW-Authenticate``: ``scheme`` when given, else Bearer (JWT, OAuth2) or Token (Token)."""
     challenge = response.headers.get("www-authenticate", "").split(" ", 1)[0].lower()
     wanted = [scheme.lower()] if scheme else ["bearer", "token"]
     assert challenge in wanted, f"401 needs WWW-Authenticate: {' or '.join(wanted)}" + describe(response)
@@ -153,6 +156,15 @@ class Api:
         body = {"token": token, "new_password": new_password}
         return self.http.post(f"{self.prefix}/auth/password-reset/confirm", json=body)
 
+    def oauth_authorize(self, provider: str, redirect_uri: str | None = OAUTH_CLIENT_PAGES[0]) -> httpx.Response:
+        """Start a login with ``provider`` (OAuth2) for the client page ``redirect_uri`` (left out when None)."""
+        params = {} if redirect_uri is None else {"redirect_uri": redirect_uri}
+        return self.http.get(f"{self.prefix}/auth/{provider}/authorize", params=params)
+
+    def oauth_callback(self, provider: str, params: dict[str, str]) -> httpx.Response:
+        """Finish a login with ``provider``: what the client page got back from it (``code``, ``state``, ``error``)."""
+        return self.http.get(f"{self.prefix}/auth/{provider}/callback", params=params)
+
     def me(self, headers: dict[str, str] | None = None) -> httpx.Response:
         return self.http.get(f"{self.prefix}/users/me", headers=headers)
 
@@ -171,7 +183,7 @@ class Api:
 
     def without_refresh(self, endpoint: str) -> None:
         """Skip a test of ``endpoint`` that does not exist with this auth method."""
-        if endpoint == "refresh" and self.contract.method != "JWT":
+        if endpoint == "refresh" and not self.contract.token_pairs:
             pytest.skip(f"authentication.method {self.contract.method}: no refresh endpoint")
 
     def auth(self, user: User | None) -> dict[str, str]:

@@ -9,10 +9,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from identity_provider import IdentityProvider
 from smtp_sink import SmtpSink
 from support import Project, build_project, drop_database
 
-from .client import MAIL_FROM, Api, User
+from .client import MAIL_FROM, OAUTH_CLIENT_PAGES, Api, User
 from .server import WORKER_READY, serve, task_library, work
 from .spec import Contract
 
@@ -38,16 +39,34 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture(scope="session")
-def live_app(project: Project, smtp_sink: SmtpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def identity_provider(contract: Contract) -> Iterator[IdentityProvider | None]:
+    """The fake Google and GitHub (tests/identity_provider.py) the live app logs users in with,
+    started only for a project whose authentication.method is OAuth2 (None otherwise)."""
+    if contract.method != "OAuth2":
+        yield None
+        return
+    with IdentityProvider() as idp:
+        yield idp
+
+
+@pytest.fixture(scope="session")
+def live_app(
+    project: Project,
+    smtp_sink: SmtpSink,
+    identity_provider: IdentityProvider | None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
     """The base URL of the project, migrated and served by `make run` on a free port, sending its
-    mail to ``smtp_sink`` (through `make worker`, when the project has a task queue)."""
+    mail to ``smtp_sink`` (through `make worker`, when the project has a task queue), and with
+    OAuth2 pointed at ``identity_provider``, which allows the client pages ``OAUTH_CLIENT_PAGES``."""
     project.make("migrate")
     logs = tmp_path_factory.mktemp("live-app")
     mail = {"EMAIL_URL": smtp_sink.url, "EMAIL_FROM": MAIL_FROM}
+    oauth = identity_provider.environ(",".join(OAUTH_CLIENT_PAGES)) if identity_provider is not None else {}
     with ExitStack() as stack:
-        if task_library(project) in WORKER_READY:  # the mail goes out from the worker
-            stack.enter_context(work(project, logs / "worker.log", **mail))
-        yield stack.enter_context(serve(project, logs / "server.log", **mail))
+        if task_library(project) in WORKER_READY:  # the mail goes out from the worker (with the same settings)
+            stack.enter_context(work(project, logs / "worker.log", **mail, **oauth))
+        yield stack.enter_context(serve(project, logs / "server.log", **mail, **oauth))
 
 
 @pytest.fixture(scope="session")
@@ -70,8 +89,14 @@ def needs_auth(contract: Contract) -> None:
 
 @pytest.fixture(scope="session")
 def needs_jwt(contract: Contract) -> None:
-    if contract.method != "JWT":
+    if not contract.token_pairs:
         pytest.skip(f"the spec has authentication.method {contract.method!r}: no token pairs")
+
+
+@pytest.fixture(scope="session")
+def needs_oauth(contract: Contract) -> None:
+    if contract.method != "OAuth2":
+        pytest.skip(f"the spec has authentication.method {contract.method!r}: no OAuth2 providers")
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,9 @@ from typing import Any, Protocol
 
 SPEC_MODEL_PATH = Path(__file__).resolve().parents[2] / "extensions" / "spec_model.py"
 DEFAULT_PREFIX = "/api/v1"
+# The methods whose logins give the API's JWT pair (access and refresh token); OAuth2 adds the
+# providers' logins (authorize and callback) to the local one.
+TOKEN_PAIR_METHODS = ("JWT", "OAuth2")
 CRUD_OPERATIONS = ("list", "create", "read", "replace", "update", "delete")
 
 
@@ -157,7 +160,8 @@ class Contract:
     spec: dict[str, Any]
     prefix: str
     auth: bool
-    method: str  # authentication.method: "JWT", "Token" or "none"
+    method: str  # authentication.method: "JWT", "OAuth2", "Token" or "none"
+    providers: tuple[str, ...]  # authentication.providers: "local", "google", "github"
     models: tuple[Model, ...]
     custom: frozenset[tuple[str, str]]  # (METHOD, path) of the endpoints that are not CRUD: they answer 501
 
@@ -166,6 +170,7 @@ class Contract:
         sm = spec_model()
         prefix = spec.get("backend_architecture", {}).get("api_prefix", DEFAULT_PREFIX).rstrip("/")
         method = spec.get("authentication", {}).get("method", "JWT")
+        providers = tuple(spec.get("authentication", {}).get("providers") or ("local",))
         auth = method != "none"
         raw_models: list[Any] = spec.get("database", {}).get("models", [])
         endpoints: list[dict[str, Any]] = spec.get("api_endpoints") or []
@@ -198,7 +203,26 @@ class Contract:
         custom = frozenset(
             (e.method, path_shape(prefix + e.path)) for e in sm.custom_endpoints(endpoints, prefix, raw_models, auth)
         )
-        return cls(spec=spec, prefix=prefix, auth=auth, method=method, models=tuple(models), custom=custom)
+        return cls(
+            spec=spec,
+            prefix=prefix,
+            auth=auth,
+            method=method,
+            providers=providers,
+            models=tuple(models),
+            custom=custom,
+        )
+
+    @property
+    def token_pairs(self) -> bool:
+        """Whether a login gives the API's JWT pair (JWT and OAuth2), with a refresh endpoint."""
+        return self.method in TOKEN_PAIR_METHODS
+
+    @property
+    def oauth_providers(self) -> tuple[str, ...]:
+        """The providers a user logs in with through OAuth2 (every one but ``local``); none unless
+        the method is OAuth2."""
+        return tuple(p for p in self.providers if p != "local") if self.method == "OAuth2" else ()
 
     def is_custom(self, method: str, path: str) -> bool:
         """Whether ``method path`` (an OpenAPI path template) is an endpoint of the spec that is not CRUD."""

@@ -128,6 +128,7 @@ def test_openapi_describes_the_auth_endpoints(openapi: dict[str, Any], contract:
         pytest.skip("the spec has no authentication")
     by_method = {
         "JWT": [("/auth/refresh", "post")],
+        "OAuth2": [("/auth/refresh", "post")],
         "Token": [("/auth/tokens", "get"), ("/auth/tokens", "post"), ("/auth/tokens/{id}", "delete")],
     }
     for path, method in [
