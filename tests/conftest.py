@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,24 @@ MATRIX_ROWS: list[dict[str, Any]] = (
 )
 for _i, _row in enumerate(MATRIX_ROWS):
     PROJECTS[f"matrix-{_i + 1}"] = _matrix_project(MATRIX_SHAPES[_i % len(MATRIX_SHAPES)], _row)
+
+
+@cache
+def first_projects(*questions: str) -> frozenset[str]:
+    """The first shared project (by key) of each combination of answers to ``questions``: for a
+    slow test whose outcome depends on those answers only."""
+    first: dict[tuple[Any, ...], str] = {}
+    for key in sorted(PROJECTS):
+        answers = _answers(PROJECTS[key]())
+        first.setdefault(tuple(answers.get(question) for question in questions), key)
+    return frozenset(first.values())
+
+
+def only_on(request: pytest.FixtureRequest, *questions: str) -> None:
+    """Skip this test of a shared project unless it is the first of its answers to ``questions``."""
+    key = getattr(getattr(request.node, "callspec", None), "params", {}).get("project")
+    if key is not None and key not in first_projects(*questions):
+        pytest.skip(f"run on one project per {', '.join(questions)}")
 
 
 def pytest_report_header() -> str:
