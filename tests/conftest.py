@@ -74,7 +74,7 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "django-s01-sqlite": lambda: as_django(
         load_spec("s01-todo", database__type="SQLite", **TOKEN, **manager("pipenv"))
     ),
-    "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ"), **manager("pip")),
+    "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ"), **OAUTH2, **manager("pip")),
     "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
     # MySQL (MariaDB here) with every field type, in each framework.
     "mysql-all-types": lambda: load_spec("all-types", database__type="MySQL", **manager("poetry")),

@@ -26,11 +26,6 @@ BAD_ANSWERS = {
     "BackgroundTasks with Flask": {"framework": "Flask", "background_tasks_library": "FastAPI BackgroundTasks"},
     "a social provider without OAuth2": {"auth_method": "JWT", "auth_providers": ["local", "github"]},
     "sign-in without local": {"auth_method": "OAuth2", "auth_providers": ["google"]},
-    "OAuth2 with Django, not yet": {
-        "framework": "Django",
-        "auth_method": "OAuth2",
-        "auth_providers": ["local", "google"],
-    },
     "a broker not offered": {"background_tasks_broker": "Redis"},
 }
 

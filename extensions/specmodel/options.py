@@ -118,7 +118,7 @@ OPTIONS: tuple[Option, ...] = (
         "authentication.method",
         (
             Value("JWT"),
-            Value("OAuth2", not_yet_with={"framework": ("Django",)}),
+            Value("OAuth2"),
             Value("Token"),
             Value("none", offered=False),
         ),
