@@ -21,6 +21,7 @@ MAIL_FROM = "contract-suite@example.com"  # the live app's EMAIL_FROM (conftest)
 # The client pages an OAuth2 provider may send the browser back to: the live app's
 # OAUTH_REDIRECT_URIS (conftest). Nothing listens there; the tests carry code and state over.
 OAUTH_CLIENT_PAGES = ("http://client.example/callback", "http://127.0.0.1:9/cb")
+SIGN_IN_REDIS = "redis://127.0.0.1:6379/0"  # the live app's REDIS_URL: where its sign-ins wait
 
 
 @dataclass

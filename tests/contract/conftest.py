@@ -13,7 +13,7 @@ from identity_provider import IdentityProvider
 from smtp_sink import SmtpSink
 from support import Project, build_project, drop_database
 
-from .client import MAIL_FROM, OAUTH_CLIENT_PAGES, Api, User
+from .client import MAIL_FROM, OAUTH_CLIENT_PAGES, SIGN_IN_REDIS, Api, User
 from .server import WORKER_READY, serve, task_library, work
 from .spec import Contract
 
@@ -58,11 +58,15 @@ def live_app(
 ) -> Iterator[str]:
     """The base URL of the project, migrated and served by `make run` on a free port, sending its
     mail to ``smtp_sink`` (through `make worker`, when the project has a task queue), and with
-    OAuth2 pointed at ``identity_provider``, which allows the client pages ``OAUTH_CLIENT_PAGES``."""
+    OAuth2 pointed at ``identity_provider``, which allows the client pages ``OAUTH_CLIENT_PAGES``,
+    its sign-ins under way kept in Redis."""
     project.make("migrate")
     logs = tmp_path_factory.mktemp("live-app")
     mail = {"EMAIL_URL": smtp_sink.url, "EMAIL_FROM": MAIL_FROM}
-    oauth = identity_provider.environ(",".join(OAUTH_CLIENT_PAGES)) if identity_provider is not None else {}
+    oauth: dict[str, str] = {}
+    if identity_provider is not None:
+        # The sign-ins under way wait in Redis here (the projects' own tests keep them in memory).
+        oauth = identity_provider.environ(",".join(OAUTH_CLIENT_PAGES)) | {"REDIS_URL": SIGN_IN_REDIS}
     with ExitStack() as stack:
         if task_library(project) in WORKER_READY:  # the mail goes out from the worker (with the same settings)
             stack.enter_context(work(project, logs / "worker.log", **mail, **oauth))

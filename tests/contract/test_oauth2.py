@@ -17,6 +17,7 @@ when the spec does not have it.
 from __future__ import annotations
 
 import secrets
+import subprocess
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -26,6 +27,7 @@ from identity_provider import Callback, IdentityProvider, with_query
 from .client import (
     OAUTH_CLIENT_PAGES,
     PASSWORD,
+    SIGN_IN_REDIS,
     USER_KEYS,
     Api,
     describe,
@@ -271,6 +273,26 @@ def test_a_state_the_api_did_not_issue_is_401(api: Api, idp: IdentityProvider, p
     params = {"code": callback.code} | ({"state": state} if state is not None else {})
     expect_error(api.oauth_callback(provider, params), 401, f"a {kind} state")
     expect(api.oauth_callback(provider, callback.params), 200, "the genuine state, afterwards (the code is unused)")
+
+
+def keys_holding(text: str) -> list[str]:
+    """The keys of the live app's Redis whose name holds ``text``."""
+    found = subprocess.run(
+        ["redis-cli", "-u", SIGN_IN_REDIS, "--scan", "--pattern", f"*{text}*"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    )
+    return found.stdout.split()
+
+
+def test_a_sign_in_under_way_waits_in_redis(api: Api, idp: IdentityProvider, provider: str) -> None:
+    """With REDIS_URL set, the state is kept there (every instance sees it) until the callback spends it."""
+    callback = at_provider(api, idp, provider, unique_email(f"{provider}-redis"))
+    assert callback.state and keys_holding(callback.state), "the state of a sign-in under way is not in Redis"
+    expect(api.oauth_callback(provider, callback.params), 200, f"the {provider} callback")
+    assert not keys_holding(callback.state), "the spent state is still in Redis"
 
 
 def test_a_replayed_callback_is_401(api: Api, idp: IdentityProvider, provider: str) -> None:
