@@ -45,6 +45,11 @@ TOKEN = {"authentication__method": "Token"}
 OAUTH2 = {"authentication__method": "OAuth2", "authentication__providers": ["local", "google", "github"]}
 
 
+def sign_in_only(*providers: str) -> dict[str, Any]:
+    """OAuth2 without "local": no passwords, every user comes from a provider."""
+    return {"authentication__method": "OAuth2", "authentication__providers": list(providers)}
+
+
 def celery(broker: str) -> dict[str, Any]:
     return {"background_tasks__library": "Celery", "background_tasks__broker": broker}
 
@@ -63,10 +68,17 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "random-1": lambda: random_spec(RANDOM_SEEDS[0], "SQLite"),
     "fastapi-sync-sqlite": lambda: load_spec("s01-todo", database__type="SQLite", **SYNC, **manager("poetry")),
     "fastapi-sync-blog-postgres": lambda: load_spec(
-        "blog-fastapi", database__type="PostgreSQL", **SYNC, **celery("RabbitMQ"), **OAUTH2, **manager("poetry")
+        "blog-fastapi",
+        database__type="PostgreSQL",
+        **SYNC,
+        **celery("RabbitMQ"),
+        **sign_in_only("google"),
+        **manager("poetry"),
     ),
     "fastapi-sync-mysql": lambda: load_spec("s01-todo", database__type="MySQL", **SYNC, **TOKEN, **manager("pip")),
-    "flask-s01-sqlite": lambda: as_flask(load_spec("s01-todo", database__type="SQLite", **OAUTH2, **manager("pip"))),
+    "flask-s01-sqlite": lambda: as_flask(
+        load_spec("s01-todo", database__type="SQLite", **sign_in_only("github"), **manager("pip"))
+    ),
     "flask-blog-postgres": lambda: as_flask(
         load_spec("blog-fastapi", database__type="PostgreSQL", **celery("Redis"), **TOKEN, **manager("pipenv"))
     ),

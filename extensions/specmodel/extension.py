@@ -99,15 +99,16 @@ class SpecContextHook(ContextHook):
     (the dependency manager's commands and files), ``db`` (the database's URLs and server),
     ``broker`` (the task queue's broker, when there is one), ``token_pairs`` (whether the API
     issues JWT access and refresh tokens: methods JWT and OAuth2), ``social_providers`` (the
-    providers other than ``local``, in the spec's order) and ``local_sign_in`` (whether accounts
-    have passwords: register, password login and password reset)."""
+    providers other than ``local``, in the spec's order) and ``local_sign_in`` (whether there are
+    accounts with passwords: register, password login and password reset)."""
 
     def hook(self, context: dict[str, Any]) -> None:
         if "auth_method" in context:
             context["token_pairs"] = context["auth_method"] in ("JWT", "OAuth2")
         if isinstance(context.get("auth_providers"), list):
             context["social_providers"] = [p for p in context["auth_providers"] if p != "local"]
-            context["local_sign_in"] = "local" in context["auth_providers"]
+            local = "local" in context["auth_providers"]
+            context["local_sign_in"] = local and context.get("auth_method") != "none"
         if context.get("dependency_manager") in managers.MANAGERS:
             context["mgr"] = managers.MANAGERS[context["dependency_manager"]]
         if context.get("database_type") in databases.DATABASES:

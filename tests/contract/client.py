@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from identity_provider import IdentityProvider
 
 from .payloads import full_payload, new_token
 from .spec import Contract, Model, Relation
@@ -125,9 +126,10 @@ def secrets_in(value: Any, password: str, where: str = "$") -> Iterator[str]:
 class Api:
     """The live app, seen through the contract of its spec."""
 
-    def __init__(self, base_url: str, contract: Contract) -> None:
+    def __init__(self, base_url: str, contract: Contract, idp: IdentityProvider | None = None) -> None:
         self.base_url = base_url
         self.contract = contract
+        self.idp = idp  # where users sign in when they have no passwords (no "local" provider)
         self.http = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
 
     def close(self) -> None:
@@ -170,17 +172,40 @@ class Api:
         return self.http.get(f"{self.prefix}/users/me", headers=headers)
 
     def new_user(self, tag: str = "user") -> User:
-        """Register a user and log in (about a second: password hashing is deliberately slow)."""
+        """Register a user and log in (about a second: password hashing is deliberately slow);
+        without "local", a first sign-in with the spec's first provider."""
         email = unique_email(tag)
+        if not self.contract.local:
+            return self.login(email)
         user = expect(self.register(email), 201)
         return self.login(email, user_id=user["id"])
 
     def login(self, email: str, password: str = PASSWORD, user_id: int = 0) -> User:
-        """Log in as a registered user: a new session (token pair, or API token)."""
+        """Log in as a registered user: a new session (token pair, or API token); without
+        "local", a sign-in with the spec's first provider (``password`` is not used then)."""
+        if not self.contract.local:
+            return self.sign_in(email)
         tokens = expect(self.token(email, password), 200)
         if self.contract.method == "Token":
             return User(user_id, email, password, tokens["token"], "", scheme="Token")
         return User(user_id, email, password, tokens["access_token"], tokens["refresh_token"])
+
+    def sign_in(self, email: str) -> User:
+        """A whole sign-in of ``email`` (verified) with the spec's first provider, as a client page
+        and a browser make it: the API's redirect, the identity provider's login, the callback."""
+        assert self.idp is not None, "no identity provider for this spec"
+        provider = self.contract.oauth_providers[0]
+        started = self.oauth_authorize(provider)
+        assert started.status_code == 302, f"GET /auth/{provider}/authorize: expected 302" + describe(started)
+        callback = self.idp.follow(started.headers["location"], email=email)
+        tokens = expect(self.oauth_callback(provider, callback.params), 200, f"the {provider} callback")
+        user_id = expect(self.me({"Authorization": f"Bearer {tokens['access_token']}"}), 200)["id"]
+        return User(user_id, email, "", tokens["access_token"], tokens["refresh_token"])
+
+    def without_local(self, endpoint: str) -> None:
+        """Skip a test of ``endpoint`` that does not exist without the "local" provider."""
+        if endpoint in ("register", "token") and not self.contract.local:
+            pytest.skip(f"authentication.providers {list(self.contract.providers)}: no {endpoint} endpoint")
 
     def without_refresh(self, endpoint: str) -> None:
         """Skip a test of ``endpoint`` that does not exist with this auth method."""

@@ -79,8 +79,8 @@ def contract(project: Project) -> Contract:
 
 
 @pytest.fixture(scope="session")
-def api(live_app: str, contract: Contract) -> Iterator[Api]:
-    client = Api(live_app, contract)
+def api(live_app: str, contract: Contract, identity_provider: IdentityProvider | None) -> Iterator[Api]:
+    client = Api(live_app, contract, identity_provider)
     yield client
     client.close()
 
@@ -89,6 +89,12 @@ def api(live_app: str, contract: Contract) -> Iterator[Api]:
 def needs_auth(contract: Contract) -> None:
     if not contract.auth:
         pytest.skip("the spec has authentication.method 'none'")
+
+
+@pytest.fixture(scope="session")
+def needs_local(contract: Contract) -> None:
+    if not contract.local:
+        pytest.skip(f"the spec's authentication.providers {list(contract.providers)} have no 'local'")
 
 
 @pytest.fixture(scope="session")

@@ -219,6 +219,11 @@ class Contract:
         return self.method in TOKEN_PAIR_METHODS
 
     @property
+    def local(self) -> bool:
+        """Whether users have passwords: register, the password login and password reset."""
+        return self.auth and "local" in self.providers
+
+    @property
     def oauth_providers(self) -> tuple[str, ...]:
         """The providers a user logs in with through OAuth2 (every one but ``local``); none unless
         the method is OAuth2."""

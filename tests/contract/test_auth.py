@@ -19,12 +19,27 @@ from .client import (
     validation_errors,
 )
 from .payloads import has_offset
+from .spec import Contract
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("needs_auth")]
 
 TOKEN_KEYS = {"access_token", "refresh_token", "token_type", "expires_in"}
 
 
+PASSWORD_ENDPOINTS = ("register", "token", "password-reset", "password-reset/confirm")
+
+
+def test_without_local_there_are_no_password_endpoints(api: Api, contract: Contract) -> None:
+    if contract.local:
+        pytest.skip("the spec's providers have 'local'")
+    for endpoint in PASSWORD_ENDPOINTS:
+        expect_error(api.http.post(f"{api.prefix}/auth/{endpoint}", json={}), 404, f"POST /auth/{endpoint}")
+    paths = expect(api.http.get("/openapi.json"), 200)["paths"]
+    listed = [path for path in paths if path.removeprefix(f"{api.prefix}/auth/") in PASSWORD_ENDPOINTS]
+    assert not listed, f"the OpenAPI document lists {listed}"
+
+
+@pytest.mark.usefixtures("needs_local")
 def test_register_returns_the_user_without_secrets(api: Api) -> None:
     email = unique_email("register")
     response = api.register(email, full_name="Ada Lovelace")
@@ -38,11 +53,13 @@ def test_register_returns_the_user_without_secrets(api: Api) -> None:
     assert not list(secrets_in(user, PASSWORD)), describe(response)
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_register_without_full_name(api: Api) -> None:
     user = expect(api.register(unique_email("noname")), 201)
     assert user["full_name"] is None
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_register_email_taken_case_insensitively_is_409(api: Api) -> None:
     email = unique_email("Taken")
     expect(api.register(email), 201)
@@ -50,26 +67,30 @@ def test_register_email_taken_case_insensitively_is_409(api: Api) -> None:
     expect_error(api.register(email.lower()), 409)
 
 
+@pytest.mark.usefixtures("needs_local")
 @pytest.mark.parametrize("password", ["short12", "x" * 129], ids=["7-chars", "129-chars"])
 def test_register_password_length_is_8_to_128(api: Api, password: str) -> None:
     expect_validation_error(api.register(unique_email("pw"), password), "body", "password")
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_register_password_of_8_chars_is_fine(api: Api) -> None:
     expect(api.register(unique_email("pw8"), "12345678"), 201)
 
 
+@pytest.mark.usefixtures("needs_local")
 @pytest.mark.parametrize("email", ["not-an-email", "someone@", ""])
 def test_register_invalid_email_is_422(api: Api, email: str) -> None:
     expect_validation_error(api.register(email), "body", "email")
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_register_without_password_is_422(api: Api) -> None:
     response = api.http.post(f"{api.prefix}/auth/register", json={"email": unique_email("nopw")})
     expect_validation_error(response, "body", "password")
 
 
-@pytest.mark.usefixtures("needs_jwt")
+@pytest.mark.usefixtures("needs_local", "needs_jwt")
 @pytest.mark.parametrize("form", [True, False], ids=["form-encoded", "json"])
 def test_token_gives_a_bearer_pair(api: Api, form: bool) -> None:
     email = unique_email("token")
@@ -84,6 +105,7 @@ def test_token_gives_a_bearer_pair(api: Api, form: bool) -> None:
     assert me["email"].lower() == email.lower()
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_token_with_wrong_password_or_unknown_email_is_401(api: Api) -> None:
     email = unique_email("wrongpw")
     expect(api.register(email), 201)
@@ -92,6 +114,7 @@ def test_token_with_wrong_password_or_unknown_email_is_401(api: Api) -> None:
     expect_error(api.token(email, "wrong password!", form=False), 401)
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_token_is_throttled_after_5_failures(api: Api) -> None:
     email = unique_email("throttled")  # a user of its own: nothing else logs in as it
     expect(api.register(email), 201)
@@ -159,6 +182,7 @@ def test_users_me_needs_a_valid_access_token(api: Api) -> None:
 @pytest.mark.parametrize("content", [b'{"email": ', b'{"text": "\xff\xfe not UTF-8"}'], ids=["truncated", "not-utf8"])
 def test_malformed_json_body_is_422(api: Api, endpoint: str, content: bytes) -> None:
     api.without_refresh(endpoint)
+    api.without_local(endpoint)
     response = api.http.post(
         f"{api.prefix}/auth/{endpoint}", content=content, headers={"Content-Type": "application/json"}
     )

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import only_on
+from identity_provider import IdentityProvider
 from smtp_sink import Message, SilentSmtp, SmtpSink
 from support import Project
 
 from .client import (
     MAIL_FROM,
+    OAUTH_CLIENT_PAGES,
     PASSWORD,
     Api,
     describe,
@@ -85,6 +87,7 @@ def tampered(token: str) -> str:
 # -- the welcome mail ----------------------------------------------------------
 
 
+@pytest.mark.usefixtures("needs_local")
 @pytest.mark.parametrize("full_name", ["Ada Lovelace", None], ids=["full-name", "no-full-name"])
 def test_register_sends_a_welcome_mail(api: Api, smtp_sink: SmtpSink, full_name: str | None) -> None:
     email = unique_email("welcome")
@@ -99,6 +102,19 @@ def test_register_sends_a_welcome_mail(api: Api, smtp_sink: SmtpSink, full_name:
     assert PASSWORD not in mail.body
 
 
+@pytest.mark.usefixtures("needs_oauth")
+def test_a_first_sign_in_sends_the_welcome_mail(api: Api, smtp_sink: SmtpSink) -> None:
+    email = unique_email("signed-in")
+    user = api.sign_in(email)
+    mail = smtp_sink.wait_for(to=email, subject_contains="Welcome", timeout=MAIL_TIMEOUT)
+    assert mail.subject == f"Welcome to {project_name(api)}"
+    assert mail.body.startswith("Hello ") and user.email in mail.body, mail.body
+    api.sign_in(email)  # the same user again: no second welcome
+    time.sleep(2.0)
+    assert len(smtp_sink.find(to=email)) == 1, "one welcome mail, on the first sign-in only"
+
+
+@pytest.mark.usefixtures("needs_local")
 def test_a_refused_registration_sends_no_mail(api: Api, smtp_sink: SmtpSink) -> None:
     email = unique_email("refused")
     expect_validation_error(api.register(email, "short12"), "body", "password")
@@ -106,29 +122,39 @@ def test_a_refused_registration_sends_no_mail(api: Api, smtp_sink: SmtpSink) -> 
 
 
 @pytest.mark.usefixtures("live_app")  # the database is migrated
-def test_register_does_not_wait_for_the_mail_server(
-    request: pytest.FixtureRequest, project: Project, contract: Contract, tmp_path: Path
+def test_a_new_user_does_not_wait_for_the_mail_server(
+    request: pytest.FixtureRequest,
+    project: Project,
+    contract: Contract,
+    identity_provider: IdentityProvider | None,
+    tmp_path: Path,
 ) -> None:
-    """A second server whose mail server takes the connection and never answers: registering is
-    as quick as ever, since the mail goes out off the request path."""
+    """A second server whose mail server takes the connection and never answers: registering (or,
+    without "local", a first sign-in) is as quick as ever, since the mail goes out off the
+    request path."""
     # The mail path depends on these answers only: one project of each is enough.
     only_on(request, "framework", "database_async", "background_tasks_library", "background_tasks_broker")
     queued = task_library(project) in WORKER_READY
     # A queue of this test's own, so that the session's worker leaves its task to this one.
     env = {"EMAIL_URL": "", "TASK_QUEUE": f"{project.env['TASK_QUEUE']}-silent"} if queued else {}
+    if identity_provider is not None:
+        env |= identity_provider.environ(",".join(OAUTH_CLIENT_PAGES))
     with SilentSmtp() as silent, ExitStack() as stack:
         env["EMAIL_URL"] = silent.url
         stack.callback(project.drop_queue, env.get("TASK_QUEUE"))
         if queued:
             stack.enter_context(work(project, tmp_path / "worker.log", **env))
         base_url = stack.enter_context(serve(project, tmp_path / "server.log", **env))
-        api = Api(base_url, contract)
+        api = Api(base_url, contract, identity_provider)
         try:
             started = time.monotonic()
-            expect(api.register(unique_email("silent")), 201)
+            if contract.local:
+                expect(api.register(unique_email("silent")), 201)
+            else:
+                api.sign_in(unique_email("silent"))
             took = time.monotonic() - started
             assert silent.connected.wait(MAIL_TIMEOUT), "the app never connected to its mail server"
-            assert took < REQUEST_WAIT_LIMIT, f"POST /auth/register took {took:.1f}s with a silent mail server"
+            assert took < REQUEST_WAIT_LIMIT, f"the new user took {took:.1f}s with a silent mail server"
             expect(api.me(), 401)  # and the app goes on serving
         finally:
             api.close()
@@ -138,6 +164,7 @@ def test_register_does_not_wait_for_the_mail_server(
 # -- the password reset --------------------------------------------------------
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_reset_of_an_unknown_email_is_202_and_sends_nothing(api: Api, smtp_sink: SmtpSink) -> None:
     nobody = unique_email("nobody")
     response = api.password_reset(nobody)
@@ -150,6 +177,7 @@ def test_reset_of_an_unknown_email_is_202_and_sends_nothing(api: Api, smtp_sink:
     smtp_sink.expect_none(to=nobody, within=2.0)
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_reset_flow(api: Api, smtp_sink: SmtpSink) -> None:
     user = api.new_user("reset")
     second = api.login(user.email, user_id=user.id)  # a second session: its tokens go too
@@ -176,6 +204,7 @@ def test_reset_flow(api: Api, smtp_sink: SmtpSink) -> None:
     expect(api.token(user.email, NEW_PASSWORD), 200, "the password of the first reset")
 
 
+@pytest.mark.usefixtures("needs_local")
 @pytest.mark.parametrize("kind", ["garbage", "jwt-shaped", "tampered", "access-token", "refresh-token", "empty"])
 def test_confirm_refuses_what_is_not_a_reset_token(api: Api, smtp_sink: SmtpSink, kind: str) -> None:
     if kind == "refresh-token":
@@ -200,6 +229,7 @@ def test_confirm_refuses_what_is_not_a_reset_token(api: Api, smtp_sink: SmtpSink
         assert api.password_reset_confirm(real, NEW_PASSWORD).status_code == 204
 
 
+@pytest.mark.usefixtures("needs_local")
 def test_confirm_with_a_short_password_is_422(api: Api, smtp_sink: SmtpSink) -> None:
     user = api.new_user("shortreset")
     token = request_reset(api, smtp_sink, user.email)

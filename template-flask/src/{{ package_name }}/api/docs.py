@@ -5,7 +5,6 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 
-from ..core.config import API_PREFIX
 from .openapi import openapi_document
 
 docs = Blueprint("docs", __name__)
@@ -46,9 +45,7 @@ def assets_directory() -> Path:
 def openapi_json() -> Response:
     document = current_app.extensions.get("openapi")
     if document is None:
-        document = openapi_document(
-            current_app, current_app.config["API_TITLE"], "0.1.0", f"{API_PREFIX}/auth/token"
-        )
+        document = openapi_document(current_app, current_app.config["API_TITLE"], "0.1.0")
         current_app.extensions["openapi"] = document
     return jsonify(document)
 
