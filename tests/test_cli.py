@@ -137,9 +137,9 @@ BROKEN = {
         changed(s01(), **{"database.async": False}),
         "database.async: false works only with backend_architecture.async_support false (it is true)",
     ),
-    "sign-in without local": (
-        changed(s01(), **{"authentication.method": "OAuth2", "authentication.providers": ["github"]}),
-        'authentication.providers: sign-in without "local" is not supported yet (add "local")',
+    "no way to sign in": (
+        changed(s01(), **{"authentication.method": "OAuth2", "authentication.providers": []}),
+        'authentication.providers: name at least one way to sign in ("local", "google", "github")',
     ),
     "bad api prefix": (
         changed(s01(), **{"backend_architecture.api_prefix": "api/v1"}),

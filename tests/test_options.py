@@ -25,7 +25,7 @@ BAD_ANSWERS = {
     "SQLAlchemy with Django": {"framework": "Django", "database_orm": "SQLAlchemy"},
     "BackgroundTasks with Flask": {"framework": "Flask", "background_tasks_library": "FastAPI BackgroundTasks"},
     "a social provider without OAuth2": {"auth_method": "JWT", "auth_providers": ["local", "github"]},
-    "sign-in without local": {"auth_method": "OAuth2", "auth_providers": ["google"]},
+    "no way to sign in": {"auth_method": "OAuth2", "auth_providers": []},
     "a broker not offered": {"background_tasks_broker": "Redis"},
 }
 

@@ -60,8 +60,8 @@ SOCIAL = {"auth_method": ("OAuth2",)}
 
 
 def _provider_errors(providers: Any) -> list[str]:
-    if isinstance(providers, list) and "local" not in providers:
-        return ['authentication.providers: sign-in without "local" is not supported yet (add "local")']
+    if providers == []:
+        return ['authentication.providers: name at least one way to sign in ("local", "google", "github")']
     return []
 
 
