@@ -43,6 +43,9 @@ TOKEN = {"authentication__method": "Token"}
 # Sign-in with Google and GitHub beside email and password (the contract suite starts the
 # identity provider they talk to: tests/identity_provider.py).
 OAUTH2 = {"authentication__method": "OAuth2", "authentication__providers": ["local", "google", "github"]}
+# The same without "local": no passwords, no registration or password reset (users sign in with
+# Google or GitHub only).
+OAUTH2_ONLY = {"authentication__method": "OAuth2", "authentication__providers": ["google", "github"]}
 
 
 def celery(broker: str) -> dict[str, Any]:
@@ -74,7 +77,7 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "django-s01-sqlite": lambda: as_django(
         load_spec("s01-todo", database__type="SQLite", **TOKEN, **manager("pipenv"))
     ),
-    "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ"), **OAUTH2, **manager("pip")),
+    "django-blog-postgres": lambda: load_spec("blog", **celery("RabbitMQ"), **OAUTH2_ONLY, **manager("pip")),
     "django-random": lambda: as_django(random_spec(RANDOM_SEEDS[3], "PostgreSQL")),
     # MySQL (MariaDB here) with every field type, in each framework.
     "mysql-all-types": lambda: load_spec("all-types", database__type="MySQL", **manager("poetry")),
