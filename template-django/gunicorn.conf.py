@@ -12,7 +12,7 @@ workers = env.int("WEB_CONCURRENCY", default=1)
 threads = env.int("GUNICORN_THREADS", default=4)
 timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = 10
-# X-Forwarded-Proto only from TRUSTED_PROXIES, the proxies the login throttle trusts.
+# X-Forwarded-Proto only from TRUSTED_PROXIES, the reverse proxies in front of the app.
 forwarded_allow_ips = env.str("TRUSTED_PROXIES", default="")
 accesslog = "-" if env.bool("ACCESS_LOG", default=False) else None
 errorlog = "-"

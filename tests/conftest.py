@@ -92,7 +92,13 @@ PROJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "mysql-all-types": lambda: load_spec("all-types", database__type="MySQL", **manager("poetry")),
     "flask-mysql-all-types": lambda: as_flask(load_spec("all-types", database__type="MySQL", **manager("pipenv"))),
     "django-mysql-all-types": lambda: as_django(
-        load_spec("all-types", database__type="MySQL", **celery("Redis"), **manager("poetry"))
+        load_spec(
+            "all-types",
+            database__type="MySQL",
+            **celery("Redis"),
+            **sign_in_only("google", "github"),
+            **manager("poetry"),
+        )
     ),
     # A hostile spec the rules accept (tests/specfuzz.py): generated, installed and checked in full.
     "fuzz-accepted": lambda: first_accepted(fuzz_seeds(200), lambda spec: spec_errors(spec, TEMPLATE_ROOT)),
