@@ -146,6 +146,7 @@ def test_same_line_change_is_a_conflict_left_for_the_owner(template: Path, proje
 FIXED_ANSWERS = {
     "framework": ("Flask", "changing the framework of an existing project (FastAPI -> Flask) is refused"),
     "auth_method": ("Token", "changing the authentication method of an existing project (JWT -> Token) is refused"),
+    "auth_providers": (["local", "google"], "adding the first sign-in provider besides local to an existing project"),
 }
 
 
